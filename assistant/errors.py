@@ -1,0 +1,10 @@
+"""The one exception type users see: bad input, reported as a single readable line."""
+
+
+class InputError(Exception):
+    """Raised for input the assistant cannot read; its message is shown to the user verbatim."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

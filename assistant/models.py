@@ -1,0 +1,149 @@
+"""Typed records that cross stage boundaries (load → parse → check → render).
+
+Every figure keeps the raw text it was read from and the 1-based line of the decoded text, so that
+a reviewer can always go back to the source; that provenance is the product's core promise.
+"""
+
+from __future__ import annotations
+
+import bisect
+from enum import Enum
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+Number = Union[int, float]
+SectionId = Literal["一", "二", "三", "四", "五", "六"]
+Template = Literal["2021", "2019"]
+Severity = Literal["error", "warning", "info"]
+
+
+class DecodedText(BaseModel):
+    """A report's text as decoded from its file, before any normalisation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    encoding: str
+    text: str
+    _line_starts: list[int] = PrivateAttr(default_factory=list)
+
+    def model_post_init(self, __context: object) -> None:
+        starts = [0]
+        for index, char in enumerate(self.text):
+            if char == "\n":
+                starts.append(index + 1)
+        self._line_starts = starts
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self._line_starts, max(offset, 0))
+
+    def line_text(self, line: int) -> str:
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+
+class CellStatus(str, Enum):
+    OK = "ok"
+    BLANK = "blank"
+    NOT_NUMBER = "not_number"
+    AMBIGUOUS = "ambiguous"
+    MISSING = "missing"
+
+
+class Cell(BaseModel):
+    key: str
+    value: Optional[Number]
+    raw: str
+    line: int
+    status: CellStatus = CellStatus.OK
+    candidates: list[Number] = Field(default_factory=list)
+    note: str = ""
+
+
+class SectionSpan(BaseModel):
+    id: SectionId
+    title: str
+    start_line: int
+    end_line: int
+    start: int = Field(exclude=True)
+    body_start: int = Field(exclude=True)
+    end: int = Field(exclude=True)
+
+
+class ReportMeta(BaseModel):
+    title: Optional[str] = None
+    body: Optional[str] = None
+    region: Optional[str] = None
+    year: Optional[int] = None
+    template: Optional[Template] = None
+
+
+class Report(BaseModel):
+    """One extracted report: metadata, sections and every template cell."""
+
+    source: str
+    meta: ReportMeta
+    cells: list[Cell]
+    sections: list[SectionSpan]
+    document: DecodedText = Field(exclude=True)
+    normalized: str = Field(exclude=True, repr=False)
+    _by_key: dict[str, Cell] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: object) -> None:
+        self._by_key = {cell.key: cell for cell in self.cells}
+
+    @property
+    def figures(self) -> dict[str, Optional[Number]]:
+        return {cell.key: cell.value for cell in self.cells}
+
+    def cell(self, key: str) -> Optional[Cell]:
+        return self._by_key.get(key)
+
+    def value(self, key: str) -> Optional[Number]:
+        found = self._by_key.get(key)
+        return None if found is None else found.value
+
+    def section(self, section_id: str) -> Optional[SectionSpan]:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def section_text(self, section_id: str) -> str:
+        """Normalised text of a section after its heading."""
+        span = self.section(section_id)
+        return "" if span is None else self.normalized[span.body_start : span.end]
+
+    def to_contract(self) -> dict:
+        """The `audit extract --json` document of SPEC §4."""
+        return {
+            "source": self.source,
+            "meta": self.meta.model_dump(),
+            "figures": self.figures,
+            "cells": [
+                {"key": c.key, "value": c.value, "raw": c.raw, "line": c.line} for c in self.cells
+            ],
+            "sections": [s.model_dump() for s in self.sections],
+        }
+
+
+class Evidence(BaseModel):
+    text: str
+    line: int
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Severity
+    message: str
+    keys: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class CheckedReport(BaseModel):
+    source: str
+    findings: list[Finding]

@@ -1,0 +1,175 @@
+"""The three standard tables: row specs per template, their arithmetic, and cells with keys.
+
+Each table is read row by row (`rows`), its flattened rows resolved by its own equations
+(`solve`), and every template key gets a `Cell`, found or not, so `figures` always holds the whole
+template.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from assistant import catalogue
+from assistant.models import Cell, CellStatus, DecodedText
+from assistant.parse.cell_values import CellReading
+from assistant.parse.normalize import compact
+from assistant.parse.rows import RowMatch, RowSpec, locate_rows, read_row
+from assistant.parse.segment import Column
+from assistant.parse.solve import Equation, Hint, Resolution, resolve
+
+_ORD = r"(?:\d[.、,]?)?"
+_REQUEST_LABELS: dict[str, str] = {
+    "new": r"本年新收[^\d]{0,14}?数量",
+    "carried_over": r"上年结转[^\d]{0,14}?数量",
+    "granted": r"\(一\)予以公开",
+    "partly_granted": r"\(二\)部分公开(?:\([^)]*\))?",
+    "withheld.state_secret": _ORD + r"属于国家秘密",
+    "withheld.law_forbidden": _ORD + r"其他法律[和及、]?行政法规禁止公开",
+    "withheld.security_stability": _ORD + r"危及[\"“”']?三安全一稳定[\"“”']?",
+    "withheld.third_party": _ORD + r"保护第三方合法权益",
+    "withheld.internal_affairs": _ORD + r"属于三类内部事务信息",
+    "withheld.process_info": _ORD + r"属于四类过程性信息",
+    "withheld.enforcement_file": _ORD + r"属于行政执法案[卷件]",
+    "withheld.admin_query": _ORD + r"属于行政查询事项",
+    "unable.not_held": _ORD + r"本机关不掌握(?:相关)?(?:政府)?信息",
+    "unable.needs_creation": _ORD + r"没有现成信息需要另行制作",
+    "unable.unclear": _ORD + r"补正后申请内容仍不明确",
+    "not_processed.complaint": _ORD + r"信访举报投诉类申请",
+    "not_processed.duplicate": _ORD + r"重复申请",
+    "not_processed.publication": _ORD + r"要求提供公开出版物",
+    "not_processed.excessive": _ORD + r"无正当理由大量反复申请",
+    "not_processed.reconfirm": _ORD + r"要求行政机关确认或重新出具已获取信息",
+    "other.overdue_correction": _ORD + r"申请人无正当理由逾期不补正[^\d]*?申请",
+    "other.overdue_fee": _ORD + r"申请人逾期未按收费通知要求缴纳费用[^\d]*?申请",
+    "other.other": r"3[.、,]?其他",
+    "other.all": r"\(六\)其他处理",
+    "total": r"\(七\)总计",
+    "carried_forward": r"(?:四[、.,])?结转下年度继续办理",
+}
+_ACTIVE_LABELS: dict[str, str] = {
+    "active.regulation": r"规章",
+    "active.normative_doc": r"(?:行政)?规范性文件",
+    "active.licensing": r"行政许可",
+    "active.other_mgmt_service": r"其他对外管理服务事项",
+    "active.punishment": r"行政处罚",
+    "active.coercion": r"行政强制",
+    "active.admin_fee": r"行政事业性收费",
+    "active.procurement": r"政府集中采购(?:\([^)]*\))?",
+}
+_COUNT = Column()
+_SEVEN = tuple(_COUNT for _ in catalogue.APPLICANT_COLUMNS)
+_APPEAL_ROW = "appeals"
+
+
+def read_active(document: DecodedText, text: str, span: tuple[int, int], template: str,
+                hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
+    """Section 二: a few small tables with no arithmetic; plausibility and narrative break ties."""
+    start, end = span
+    anchor = re.search(r"第\s*二\s*十\s*条", text[start:end])
+    table_start = start + anchor.start() if anchor else start
+    specs = [
+        RowSpec(row.stem, _ACTIVE_LABELS[row.stem], tuple(_active_column(f"{row.stem}.{c}") for c, _ in row.columns))
+        for row in catalogue.active_rows(template)
+    ]
+    readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, table_start, end, specs)}
+    column_names = {row.stem: [c for c, _ in row.columns] for row in catalogue.active_rows(template)}
+    positions = {f"{stem}.{c}": (stem, i) for stem, names in column_names.items() for i, c in enumerate(names)}
+    resolution = resolve({name: r.options for name, r in readings.items()}, [], _hints(hints, positions),
+                         plausible={stem: _doc_plausible(template) for stem in ("active.regulation", "active.normative_doc")})
+    return _cells(document, specs, readings, resolution, lambda row, column: f"{row}.{column_names[row][column]}", span)
+
+
+def read_requests(document: DecodedText, text: str, span: tuple[int, int], template: str,
+                  hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
+    """Section 三: 25 (2021) or 23 (2019) rows of seven columns, with full arithmetic."""
+    names = [row for row, _ in catalogue.request_rows(template)]
+    specs = [RowSpec(name, _REQUEST_LABELS[name], _SEVEN) for name in names]
+    readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], specs)}
+    columns = [c for c, _ in catalogue.APPLICANT_COLUMNS]
+    details = catalogue.request_detail_rows(template)
+    equations = [Equation(tuple((name, c) for c in range(6)), ((name, 6),)) for name in names]
+    for c in range(7):
+        equations.append(Equation(tuple((row, c) for row in details), (("total", c),)))
+        equations.append(Equation((("new", c), ("carried_over", c)), (("total", c), ("carried_forward", c))))
+    positions = {f"requests.{row}.{c}": (row, i) for row in names for i, c in enumerate(columns)}
+    resolution = resolve({name: r.options for name, r in readings.items()}, equations, _hints(hints, positions))
+    return _cells(document, specs, readings, resolution, lambda row, column: f"requests.{row}.{columns[column]}", span)
+
+
+def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
+                 hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
+    """Section 四: one row of 15 cells after the header; each group's 总计 is the sum of the other four."""
+    start, end = span
+    squeezed, offsets = compact(text[start:end])
+    totals = [m.end() for m in re.finditer("总计", squeezed)]
+    header_end = start + offsets[totals[min(2, len(totals) - 1)] - 1] + 1 if totals else start
+    keys = catalogue.appeal_keys()
+    spec = RowSpec(_APPEAL_ROW, "", tuple(_COUNT for _ in keys))
+    readings = {_APPEAL_ROW: read_row(text, RowMatch(spec, header_end, header_end, end))}
+    equations = [Equation(tuple((_APPEAL_ROW, g * 5 + o) for o in range(4)), ((_APPEAL_ROW, g * 5 + 4),)) for g in range(3)]
+    positions = {key: (_APPEAL_ROW, i) for i, key in enumerate(keys)}
+    resolution = resolve({_APPEAL_ROW: readings[_APPEAL_ROW].options}, [], _hints(hints, positions),
+                         plausible={_APPEAL_ROW: lambda option: all(_local_holds(eq, option) for eq in equations)})
+    return _cells(document, [spec], readings, resolution, lambda row, column: keys[column], span)
+
+
+def _hints(stated: Sequence[tuple[str, float]], positions: dict[str, tuple[str, int]]) -> list[Hint]:
+    return [Hint(positions[key], value) for key, value in stated if key in positions]
+
+
+def _local_holds(equation: Equation, option: tuple[CellReading, ...]) -> bool:
+    values = [option[c].value for _, c in equation.lhs + equation.rhs]
+    if any(v is None for v in values):
+        return True
+    return sum(option[c].value for _, c in equation.lhs) == sum(option[c].value for _, c in equation.rhs)
+
+
+def _active_column(key: str) -> Column:
+    return Column(signed=key in catalogue.SIGNED_KEYS, decimal=key in catalogue.DECIMAL_KEYS)
+
+
+def _doc_plausible(template: str) -> Callable[[tuple[CellReading, ...]], bool]:
+    """A document row is physically possible: 2021 本年制发 ≤ 现行有效 + 本年废止; 2019 对外公开总数 ≥ 本年新公开."""
+
+    def plausible(option: tuple[CellReading, ...]) -> bool:
+        values = [cell.value for cell in option]
+        if any(v is None for v in values):
+            return True
+        if template == "2021":
+            return values[0] <= values[2] + values[1]
+        return values[2] >= values[1]
+
+    return plausible
+
+
+def _cells(document: DecodedText, specs: Sequence[RowSpec], readings, resolution: Resolution,
+           key_of: Callable[[str, int], str], span: tuple[int, int]) -> list[Cell]:
+    cells: list[Cell] = []
+    for spec in specs:
+        reading = readings.get(spec.name)
+        for column in range(len(spec.columns)):
+            key = key_of(spec.name, column)
+            if reading is None:
+                cells.append(Cell(key=key, value=None, raw="", line=document.line_of(span[0]),
+                                  status=CellStatus.MISSING, note="表格中找不到该行"))
+            elif spec.name not in resolution.options:
+                cells.append(Cell(key=key, value=None, raw=reading.raw_region, line=document.line_of(reading.line_offset),
+                                  status=CellStatus.MISSING,
+                                  note=f"该行数字无法拆分为{len(spec.columns)}个单元格"))
+            else:
+                cells.append(_resolved_cell(document, key, resolution, spec.name, column))
+    return cells
+
+
+def _resolved_cell(document: DecodedText, key: str, resolution: Resolution, row: str, column: int) -> Cell:
+    options = resolution.options[row]
+    first: CellReading = options[0][column]
+    values = resolution.cell_values(row, column)
+    if len(values) == 1:
+        return Cell(key=key, value=first.value, raw=first.raw, line=document.line_of(first.offset),
+                    status=first.status, note=first.note)
+    raws = sorted({option[column].raw for option in options})
+    return Cell(key=key, value=None, raw=" / ".join(raws), line=document.line_of(first.offset),
+                status=CellStatus.AMBIGUOUS, candidates=[v for v in values if v is not None],
+                note=f"无法唯一确定，可能取值：{'、'.join(str(v) for v in values)}")
