@@ -148,3 +148,43 @@ def key_label(key: str) -> str:
         if row.stem == stem and column in dict(row.columns):
             return f"{row.label}·{dict(row.columns)[column]}"
     return key
+
+
+@dataclass(frozen=True)
+class KeyEquation:
+    """sum(lhs) == sum(rhs): one relation printed in (or implied by) the official tables."""
+
+    rule: str
+    scope: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+
+
+def request_equations(template: str) -> list[KeyEquation]:
+    """REQ_TOTAL_COL per row, REQ_TOTAL_ROW and REQ_BALANCE per column of the section 三 table."""
+    columns = [c for c, _ in APPLICANT_COLUMNS]
+    labels = dict(APPLICANT_COLUMNS)
+    row_labels = dict(request_rows(template))
+    equations = [
+        KeyEquation("REQ_TOTAL_COL", f"“{row_labels[row]}”行",
+                    tuple(f"requests.{row}.{c}" for c in columns[:6]), (f"requests.{row}.total",))
+        for row, _ in request_rows(template)
+    ]
+    for column in columns:
+        equations.append(KeyEquation(
+            "REQ_TOTAL_ROW", f"“{labels[column]}”列",
+            tuple(f"requests.{row}.{column}" for row in request_detail_rows(template)), (f"requests.total.{column}",)))
+        equations.append(KeyEquation(
+            "REQ_BALANCE", f"“{labels[column]}”列",
+            (f"requests.new.{column}", f"requests.carried_over.{column}"),
+            (f"requests.total.{column}", f"requests.carried_forward.{column}")))
+    return equations
+
+
+def appeal_equations() -> list[KeyEquation]:
+    """APPEAL_TOTAL: each group's 总计 is 维持 + 纠正 + 其他 + 尚未审结."""
+    return [
+        KeyEquation("APPEAL_TOTAL", label, tuple(f"appeals.{group}.{o}" for o, _ in APPEAL_OUTCOMES[:4]),
+                    (f"appeals.{group}.total",))
+        for group, label in APPEAL_GROUPS
+    ]

@@ -65,6 +65,7 @@ class Cell(BaseModel):
     status: CellStatus = CellStatus.OK
     candidates: list[Number] = Field(default_factory=list)
     note: str = ""
+    offset: int = Field(default=-1, exclude=True)
 
 
 class SectionSpan(BaseModel):
@@ -85,6 +86,16 @@ class ReportMeta(BaseModel):
     template: Optional[Template] = None
 
 
+class NarrativeFigure(BaseModel):
+    """A figure the narrative states in words, e.g. metric 'received' = 70 from '共收到70件申请'."""
+
+    metric: str
+    value: int
+    text: str
+    offset: int
+    wide_scope: bool
+
+
 class Report(BaseModel):
     """One extracted report: metadata, sections and every template cell."""
 
@@ -92,6 +103,7 @@ class Report(BaseModel):
     meta: ReportMeta
     cells: list[Cell]
     sections: list[SectionSpan]
+    statements: list[NarrativeFigure] = Field(default_factory=list, exclude=True)
     document: DecodedText = Field(exclude=True)
     normalized: str = Field(exclude=True, repr=False)
     _by_key: dict[str, Cell] = PrivateAttr(default_factory=dict)

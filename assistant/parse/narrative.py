@@ -9,19 +9,29 @@ them to break ties between flattened readings, the checks compare them with the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
-from assistant.models import SectionSpan
+from assistant.models import NarrativeFigure, SectionSpan
 
+# 办结/答复 as the total only when not qualified by an outcome ('不予公开答复3件' is one category).
+_UNQUALIFIED = r"(?:(?<=^)|(?<=[,，、\s])|(?<=[共均已时规法部并全]))"
 _GAP = r"[^。；;，,\d\n\t|]"
-_UNIT = r"\s*(?:件|起|宗|个|份)"
+_UNIT = r"\s*(?:件|条|起|宗|个|份)"
+# Outcome counts are always 件: '不予公开55条' counts documents by disclosure attribute, not requests.
+_CASES = r"\s*件"
 _PATTERNS: dict[str, list[str]] = {
     "received": [rf"(?:收到|新收|受理|接收){_GAP}{{0,14}}?(\d+){_UNIT}"],
-    "handled": [rf"(?:办结|答复|办理并答复){_GAP}{{0,12}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,10}}?(?:办结|予以答复|已答复|均已答复)"],
+    "handled": [rf"{_UNQUALIFIED}(?:办结|答复|办理并答复){_GAP}{{0,12}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,10}}?(?:办结|予以答复|已答复|均已答复)"],
     "carried_forward": [rf"(\d+){_UNIT}{_GAP}{{0,4}}?结转(?:至|到)?下一?年", rf"结转(?:至|到)?下一?年度?{_GAP}{{0,8}}?(\d+){_UNIT}"],
     "review": [rf"行政复议{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政复议"],
     "suit": [rf"行政诉讼{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政诉讼"],
+    "granted_or_partly": [rf"予以公开(?:及|和|与|、)部分公开{_GAP}{{0,4}}?(\d+){_CASES}"],
+    "granted": [rf"(?:予以公开|同意公开|全部公开)(?!及|和|与|、){_GAP}{{0,4}}?(\d+){_CASES}"],
+    "partly_granted": [rf"(?<![及和与、])(?:部分公开|区分处理后公开){_GAP}{{0,4}}?(\d+){_CASES}"],
+    "withheld": [rf"不予公开{_GAP}{{0,4}}?(\d+){_CASES}"],
+    "unable": [rf"无法提供{_GAP}{{0,10}}?(\d+){_CASES}"],
+    "not_processed": [rf"不予处理{_GAP}{{0,4}}?(\d+){_CASES}"],
+    "other_processed": [rf"其他处理{_GAP}{{0,4}}?(\d+){_CASES}"],
     "doc_issued": [rf"制发{_GAP}{{0,6}}?规范性文件(?:共)?(\d+)\s*件"],
     "doc_repealed": [rf"(?:废止|失效){_GAP}{{0,10}}?(?:文件)(?:共)?(\d+)\s*件"],
     "doc_in_force": [rf"现行有效{_GAP}{{0,10}}?(?:共)?(\d+)\s*件"],
@@ -33,7 +43,8 @@ _ZERO_PATTERNS: dict[str, list[str]] = {
     "suit": [r"(?:无|未发生|没有|未有|未出现|不存在|未收到)[^。；;\d]{0,24}?行政诉讼",
              r"(?:无|未发生|没有|未有|未出现|不存在)[^。；;\d]{0,24}?行政复议[^。；;\d]{0,8}?诉讼"],
 }
-_NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_forward"}
+_NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_forward", "granted_or_partly", "granted", "partly_granted",
+                          "withheld", "unable", "not_processed", "other_processed"}
 _WIDE_SCOPE = re.compile(r"全区|全市|全县|全省|全州|全旗|各单位|各部门|各级")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
 
@@ -47,26 +58,17 @@ HINT_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Statement:
-    metric: str
-    value: int
-    text: str
-    offset: int
-    wide_scope: bool
-
-
-def statements(text: str, sections: Sequence[SectionSpan]) -> list[Statement]:
-    """Statements in the report's narrative (every section but the tables' own cells)."""
+def statements(text: str, sections: Sequence[SectionSpan]) -> list[NarrativeFigure]:
+    """Figures the narrative states, from the first section heading on."""
     start = sections[0].start if sections else 0
-    found: list[Statement] = []
+    found: list[NarrativeFigure] = []
     for sentence in _SENTENCE.finditer(text, start):
         found.extend(_in_sentence(sentence.group(0), sentence.start()))
     return found
 
 
-def _in_sentence(sentence: str, offset: int) -> list[Statement]:
-    found: list[Statement] = []
+def _in_sentence(sentence: str, offset: int) -> list[NarrativeFigure]:
+    found: list[NarrativeFigure] = []
     has_request = "申请" in sentence
     for metric, patterns in _PATTERNS.items():
         if metric in _NEEDS_REQUEST_CONTEXT and not has_request:
@@ -83,14 +85,14 @@ def _in_sentence(sentence: str, offset: int) -> list[Statement]:
     return found
 
 
-def _statement(metric: str, value: int, sentence: str, match: re.Match, offset: int) -> Statement:
+def _statement(metric: str, value: int, sentence: str, match: re.Match, offset: int) -> NarrativeFigure:
     clause_start = max(sentence.rfind("，", 0, match.start()), sentence.rfind(",", 0, match.start())) + 1
     clause = sentence[clause_start : match.end()]
     wide = bool(_WIDE_SCOPE.search(clause)) and "本级" not in clause
-    return Statement(metric, value, sentence.strip(), offset + match.start(), wide)
+    return NarrativeFigure(metric=metric, value=value, text=sentence.strip(), offset=offset + match.start(), wide_scope=wide)
 
 
-def table_hints(found: Sequence[Statement]) -> list[tuple[str, float]]:
+def table_hints(found: Sequence[NarrativeFigure]) -> list[tuple[str, float]]:
     """(key, value) the narrative states unambiguously, for breaking ties between table readings."""
     hints: list[tuple[str, float]] = []
     for statement in found:

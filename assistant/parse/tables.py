@@ -87,12 +87,8 @@ def read_requests(document: DecodedText, text: str, span: tuple[int, int], templ
     specs = [RowSpec(name, _REQUEST_LABELS[name], _SEVEN) for name in names]
     readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], specs)}
     columns = [c for c, _ in catalogue.APPLICANT_COLUMNS]
-    details = catalogue.request_detail_rows(template)
-    equations = [Equation(tuple((name, c) for c in range(6)), ((name, 6),)) for name in names]
-    for c in range(7):
-        equations.append(Equation(tuple((row, c) for row in details), (("total", c),)))
-        equations.append(Equation((("new", c), ("carried_over", c)), (("total", c), ("carried_forward", c))))
     positions = {f"requests.{row}.{c}": (row, i) for row in names for i, c in enumerate(columns)}
+    equations = _equations(catalogue.request_equations(template), positions)
     resolution = resolve({name: r.options for name, r in readings.items()}, equations, _hints(hints, positions))
     return _cells(document, specs, readings, resolution, lambda row, column: f"requests.{row}.{columns[column]}", span)
 
@@ -107,11 +103,15 @@ def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
     keys = catalogue.appeal_keys()
     spec = RowSpec(_APPEAL_ROW, "", tuple(_COUNT for _ in keys))
     readings = {_APPEAL_ROW: read_row(text, RowMatch(spec, header_end, header_end, end))}
-    equations = [Equation(tuple((_APPEAL_ROW, g * 5 + o) for o in range(4)), ((_APPEAL_ROW, g * 5 + 4),)) for g in range(3)]
     positions = {key: (_APPEAL_ROW, i) for i, key in enumerate(keys)}
+    equations = _equations(catalogue.appeal_equations(), positions)
     resolution = resolve({_APPEAL_ROW: readings[_APPEAL_ROW].options}, [], _hints(hints, positions),
                          plausible={_APPEAL_ROW: lambda option: all(_local_holds(eq, option) for eq in equations)})
     return _cells(document, [spec], readings, resolution, lambda row, column: keys[column], span)
+
+
+def _equations(relations: Sequence[catalogue.KeyEquation], positions: dict[str, tuple[str, int]]) -> list[Equation]:
+    return [Equation(tuple(positions[k] for k in r.lhs), tuple(positions[k] for k in r.rhs)) for r in relations]
 
 
 def _hints(stated: Sequence[tuple[str, float]], positions: dict[str, tuple[str, int]]) -> list[Hint]:
@@ -151,11 +151,11 @@ def _cells(document: DecodedText, specs: Sequence[RowSpec], readings, resolution
         for column in range(len(spec.columns)):
             key = key_of(spec.name, column)
             if reading is None:
-                cells.append(Cell(key=key, value=None, raw="", line=document.line_of(span[0]),
+                cells.append(Cell(key=key, value=None, raw="", line=document.line_of(span[0]), offset=span[0],
                                   status=CellStatus.MISSING, note="表格中找不到该行"))
             elif spec.name not in resolution.options:
                 cells.append(Cell(key=key, value=None, raw=reading.raw_region, line=document.line_of(reading.line_offset),
-                                  status=CellStatus.MISSING,
+                                  offset=reading.line_offset, status=CellStatus.MISSING,
                                   note=f"该行数字无法拆分为{len(spec.columns)}个单元格"))
             else:
                 cells.append(_resolved_cell(document, key, resolution, spec.name, column))
@@ -168,8 +168,8 @@ def _resolved_cell(document: DecodedText, key: str, resolution: Resolution, row:
     values = resolution.cell_values(row, column)
     if len(values) == 1:
         return Cell(key=key, value=first.value, raw=first.raw, line=document.line_of(first.offset),
-                    status=first.status, note=first.note)
+                    status=first.status, note=first.note, offset=first.offset)
     raws = sorted({option[column].raw for option in options})
     return Cell(key=key, value=None, raw=" / ".join(raws), line=document.line_of(first.offset),
-                status=CellStatus.AMBIGUOUS, candidates=[v for v in values if v is not None],
+                offset=first.offset, status=CellStatus.AMBIGUOUS, candidates=[v for v in values if v is not None],
                 note=f"无法唯一确定，可能取值：{'、'.join(str(v) for v in values)}")

@@ -1,0 +1,33 @@
+"""Stage 3: figures and narrative → findings with evidence (SPEC §3)."""
+
+from __future__ import annotations
+
+from assistant.check.arithmetic import check_arithmetic
+from assistant.check.cells import check_cells
+from assistant.check.cross_year import check_batch
+from assistant.check.narrative import check_text_arithmetic, check_text_vs_tables
+from assistant.check.plausibility import check_active_docs, check_fee_unit
+from assistant.check.problems import check_fee_statement, check_problems_section
+from assistant.check.structure import check_sections, check_template
+from assistant.models import CheckedReport, Finding, Report
+
+SINGLE_REPORT_CHECKS = (
+    check_sections, check_template, check_arithmetic, check_cells, check_active_docs, check_fee_unit,
+    check_text_vs_tables, check_text_arithmetic, check_problems_section, check_fee_statement,
+)
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def check_report(report: Report) -> list[Finding]:
+    findings = [finding for check in SINGLE_REPORT_CHECKS for finding in check(report)]
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+
+
+def check_reports(reports: list[Report]) -> list[CheckedReport]:
+    """Every single-report rule, plus the cross-report rules where the batch allows them."""
+    cross = check_batch(reports)
+    return [
+        CheckedReport(source=r.source, findings=sorted(check_report(r) + cross.get(r.source, []),
+                                                       key=lambda f: _SEVERITY_ORDER[f.severity]))
+        for r in reports
+    ]

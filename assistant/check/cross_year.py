@@ -1,0 +1,85 @@
+"""Rules that need more than one report: carry-over between years and copied problem sections."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Optional
+
+from assistant.catalogue import APPLICANT_COLUMNS, key_label
+from assistant.check.evidence import cells_evidence, fmt, quote
+from assistant.check.similarity import copied_passages
+from assistant.models import Finding, Report
+
+SAME_BODY_COPY_SHARE = 0.5
+OTHER_BODY_COPY_SHARE = 0.6
+MAX_QUOTED_PASSAGES = 5
+_ALIASES = {"平潭县": "平潭综合实验区"}
+
+
+def body_key(report: Report) -> Optional[str]:
+    """A name that stays the same for one body across years ('定海区人民政府' and '定海区')."""
+    body = report.meta.body
+    if not body:
+        return None
+    name = re.sub(r"\s+", "", body)
+    name = re.sub(r"人民政府$", "", name)
+    for alias, canonical in _ALIASES.items():
+        if name.startswith(alias):
+            name = canonical + name[len(alias):]
+    return name
+
+
+def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    by_body: dict[str, list[Report]] = defaultdict(list)
+    for report in reports:
+        key = body_key(report)
+        if key and report.meta.year:
+            by_body[key].append(report)
+    for series in by_body.values():
+        series.sort(key=lambda r: r.meta.year)
+        for previous, current in zip(series, series[1:]):
+            if current.meta.year == previous.meta.year + 1:
+                findings[current.source].extend(_carry_over(previous, current))
+            findings[current.source].extend(_copied(current, previous, same_body=True))
+    for report in reports:
+        others = [o for o in reports if o is not report and body_key(o) != body_key(report)
+                  and o.meta.year == report.meta.year]
+        for other in others:
+            findings[report.source].extend(_copied(report, other, same_body=False))
+    return findings
+
+
+def _carry_over(previous: Report, current: Report) -> list[Finding]:
+    mismatched = []
+    for column, _ in APPLICANT_COLUMNS:
+        before, now = previous.value(f"requests.carried_forward.{column}"), current.value(f"requests.carried_over.{column}")
+        if before is not None and now is not None and before != now:
+            mismatched.append((column, before, now))
+    if not mismatched:
+        return []
+    keys = [f"requests.carried_over.{c}" for c, _, _ in mismatched]
+    details = "；".join(f"{key_label(f'requests.carried_over.{c}').split('·')[1]}：本年{fmt(n)}，上年报告结转{fmt(b)}"
+                        for c, b, n in mismatched)
+    evidence = cells_evidence(current, keys[:3]) + [
+        e.model_copy(update={"text": f"{previous.meta.year}年报告 {e.text}"})
+        for e in cells_evidence(previous, [f"requests.carried_forward.{c}" for c, _, _ in mismatched[:3]])]
+    return [Finding(rule="CARRY_OVER_YOY", severity="warning", keys=keys, evidence=evidence,
+                    message=(f"本年“上年结转政府信息公开申请数量”与{previous.meta.year}年度报告的“结转下年度继续办理”不一致（{details}）。"
+                             f"上年报告：{previous.source}"))]
+
+
+def _copied(report: Report, other: Report, same_body: bool) -> list[Finding]:
+    mine, theirs = report.section("五"), other.section("五")
+    if mine is None or theirs is None:
+        return []
+    passages, share = copied_passages(report.section_text("五"), other.section_text("五"))
+    threshold = SAME_BODY_COPY_SHARE if same_body else OTHER_BODY_COPY_SHARE
+    if share < threshold:
+        return []
+    whom = f"本单位{other.meta.year}年度报告" if same_body else f"{other.meta.body or other.source}的报告"
+    evidence = [quote(report, mine.body_start + p.start) for p in passages[:MAX_QUOTED_PASSAGES]]
+    return [Finding(rule="PROBLEMS_COPIED", severity="warning", keys=[], evidence=evidence,
+                    message=(f"第五部分“存在的主要问题及改进情况”约{share:.0%}的内容与{whom}雷同（{len(passages)}句），"
+                             f"问题和措施应结合本年度实际撰写。对照报告：{other.source}"))]

@@ -1,0 +1,83 @@
+"""Plain-text rendering for the terminal, aligned for CJK (two columns per wide character)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from assistant import catalogue
+from assistant.check.evidence import fmt
+from assistant.models import Cell, CellStatus, CheckedReport, DecodedText, Report
+
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+_STATUS_MARK = {CellStatus.BLANK: "空", CellStatus.MISSING: "缺", CellStatus.AMBIGUOUS: "?"}
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, size: int, right: bool = False) -> str:
+    gap = " " * max(0, size - width(text))
+    return gap + text if right else text + gap
+
+
+def _cell_text(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    if cell.status in _STATUS_MARK:
+        return _STATUS_MARK[cell.status]
+    mark = "*" if cell.status == CellStatus.NOT_NUMBER else ""
+    return fmt(cell.value) + mark
+
+
+def _grid(title: str, header: list[str], rows: list[tuple[str, list[Cell | None]]]) -> list[str]:
+    label_width = max(width(label) for label, _ in rows) + 2
+    col_width = max(8, *(width(h) + 2 for h in header))
+    lines = [title, pad("", label_width) + "".join(pad(h, col_width, right=True) for h in header)]
+    for label, cells in rows:
+        lines.append(pad(label, label_width) + "".join(pad(_cell_text(c), col_width, right=True) for c in cells))
+    return lines
+
+
+def render_report(report: Report) -> str:
+    meta = report.meta
+    template = meta.template or "未识别"
+    lines = [
+        f"来源：{report.source}",
+        f"标题：{meta.title or '（未识别）'}",
+        f"机关：{meta.body or '（未识别）'}    地区：{meta.region or '（未识别）'}    年度：{meta.year or '（未识别）'}    表格格式：{template}",
+        "章节：" + "；".join(f"{s.id}（第{s.start_line}–{s.end_line}行）" for s in report.sections),
+        "",
+    ]
+    used = meta.template or "2021"
+    for row in catalogue.active_rows(used):
+        lines += _grid(f"二、主动公开·{row.label}", [label for _, label in row.columns],
+                       [(row.label, [report.cell(f"{row.stem}.{c}") for c, _ in row.columns])])
+    lines.append("")
+    lines += _grid("三、收到和处理政府信息公开申请情况", [label for _, label in catalogue.APPLICANT_COLUMNS],
+                   [(label, [report.cell(f"requests.{row}.{c}") for c, _ in catalogue.APPLICANT_COLUMNS])
+                    for row, label in catalogue.request_rows(used)])
+    lines.append("")
+    lines += _grid("四、行政复议、行政诉讼情况", [label for _, label in catalogue.APPEAL_OUTCOMES],
+                   [(label, [report.cell(f"appeals.{group}.{o}") for o, _ in catalogue.APPEAL_OUTCOMES])
+                    for group, label in catalogue.APPEAL_GROUPS])
+    lines += ["", "图例：空=空白未填  缺=表格中缺失  ?=连写数字无法唯一拆分  *=数字带单位或格式有误"]
+    return "\n".join(lines)
+
+
+def render_findings(checked: CheckedReport) -> str:
+    counts = {s: sum(f.severity == s for f in checked.findings) for s in _SEVERITY}
+    lines = [f"== {checked.source}：错误{counts['error']}项，警告{counts['warning']}项，提示{counts['info']}项"]
+    if not checked.findings:
+        lines.append("   未发现问题。")
+    for number, finding in enumerate(checked.findings, 1):
+        where = "、".join(sorted({str(e.line) for e in finding.evidence}, key=int))
+        lines.append(f"{number:>3}. [{_SEVERITY[finding.severity]}] {finding.rule}" + (f"（第{where}行）" if where else ""))
+        lines.append(f"     {finding.message}")
+    return "\n".join(lines)
+
+
+def render_source_text(document: DecodedText) -> str:
+    """The decoded text with the 1-based line numbers that every citation uses."""
+    digits = len(str(document.line_count))
+    return "\n".join(f"{n:>{digits}}  {document.line_text(n)}" for n in range(1, document.line_count + 1))
