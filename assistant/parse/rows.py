@@ -88,7 +88,7 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     if "\t" in first_line.strip(" "):
         tokens = _tab_tokens(first_line, match.label_end)
         return _delimited(match, tokens, region)
-    if first_line.strip():
+    if first_line.strip() or not rest:
         return _inline(match, first_line, region)
     base = match.label_end + len(first_line) + 1
     tokens = _line_tokens(rest, base)

@@ -1,0 +1,39 @@
+"""Shared test fixtures: the bundled sample reports and the read-only corpus beside the project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.load import load_file
+from assistant.models import Report
+from assistant.parse import extract
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLES = PROJECT / "examples" / "reports"
+CORPUS = Path(os.environ.get("AUDIT_CORPUS", PROJECT.parent / "shared" / "corpus"))
+
+
+def sample(name: str) -> Path:
+    return next(SAMPLES.glob(f"{name}*.txt"))
+
+
+def corpus_file(name: str) -> Path:
+    path = CORPUS / "raw" / name
+    if not path.exists():
+        pytest.skip(f"corpus not available at {CORPUS}")
+    return path
+
+
+def read(path: Path) -> Report:
+    return extract(load_file(path))
+
+
+@pytest.fixture(scope="session")
+def corpus_reports() -> dict[str, Report]:
+    raw = CORPUS / "raw"
+    if not raw.exists():
+        pytest.skip(f"corpus not available at {CORPUS}")
+    return {path.name: read(path) for path in sorted(raw.glob("*.txt"))}
