@@ -108,7 +108,7 @@ def _pipe_tokens(line: str, base: int) -> list[tuple[str, int]]:
         if set(piece.strip()) <= set("-:") and piece.strip():
             position += len(piece) + 1
             continue
-        tokens.append((piece.strip(), base + position + (len(piece) - len(piece.lstrip()))))
+        tokens.append((piece.strip(), base + position + _indent(piece)))
         position += len(piece) + 1
     return tokens
 
@@ -130,9 +130,13 @@ def _tab_tokens(line: str, base: int) -> list[tuple[str, int]]:
         if index == 0 and not piece.strip():
             position += len(piece) + 1
             continue
-        tokens.append((piece.strip(), base + position))
+        tokens.append((piece.strip(), base + position + _indent(piece)))
         position += len(piece) + 1
     return tokens
+
+
+def _indent(piece: str) -> int:
+    return len(piece) - len(piece.lstrip())
 
 
 def _line_tokens(block: str, base: int) -> list[tuple[str, int]]:
@@ -144,7 +148,7 @@ def _line_tokens(block: str, base: int) -> list[tuple[str, int]]:
             if tokens:
                 break
         else:
-            tokens.append((line.strip(), base + position))
+            tokens.append((line.strip(), base + position + _indent(line)))
         position += len(line) + 1
     return tokens
 

@@ -59,17 +59,32 @@ def _reoffset(cell: CellReading, offsets: list[int], base: int) -> CellReading:
 
 
 def _split_chunks(chunks: list[Chunk], columns: Sequence[Column], start: int) -> Iterator[tuple[CellReading, ...]]:
-    if not chunks:
-        if start == len(columns):
-            yield ()
-        return
-    remaining_cells = len(columns) - start
-    remaining_chunks = len(chunks)
-    head, rest = chunks[0], chunks[1:]
-    for parts in range(1, remaining_cells - (remaining_chunks - 1) + 1):
-        for split in _split_one(head, columns[start : start + parts]):
-            for tail in _split_chunks(rest, columns, start + parts):
-                yield split + tail
+    """All readings of chunks[i:] from column `start` on, each chunk's own splits computed once."""
+    splits: dict[tuple[int, int, int], list[tuple[CellReading, ...]]] = {}
+
+    def own(index: int, first: int, parts: int) -> list[tuple[CellReading, ...]]:
+        key = (index, first, parts)
+        if key not in splits:
+            splits[key] = list(_split_one(chunks[index], columns[first : first + parts]))
+        return splits[key]
+
+    capacity = [sum(ch.isdigit() for ch in chunk.text) for chunk in chunks]
+    later_capacity = [sum(capacity[i + 1 :]) for i in range(len(chunks))]
+
+    def walk(index: int, first: int) -> Iterator[tuple[CellReading, ...]]:
+        if index == len(chunks):
+            if first == len(columns):
+                yield ()
+            return
+        remaining = len(columns) - first
+        fewest = max(1, remaining - later_capacity[index])
+        most = min(capacity[index], remaining - (len(chunks) - index - 1))
+        for parts in range(fewest, most + 1):
+            for split in own(index, first, parts):
+                for tail in walk(index + 1, first + parts):
+                    yield split + tail
+
+    return walk(0, start)
 
 
 def _split_one(chunk: Chunk, columns: Sequence[Column]) -> Iterator[tuple[CellReading, ...]]:

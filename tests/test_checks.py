@@ -1,0 +1,170 @@
+"""Findings on real reports: what a reviewer must be told, and what must not be raised."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.check import check_report, check_reports
+from assistant.load import decode_bytes
+from assistant.parse import extract
+from conftest import corpus_file, read, sample
+
+ARITHMETIC = {"REQ_BALANCE", "REQ_TOTAL_ROW", "REQ_TOTAL_COL", "APPEAL_TOTAL"}
+# Tables that do not add up as printed, each confirmed by hand against the source.
+INCONSISTENT_AS_PRINTED = {
+    "pingtan_2020.txt",  # detail rows sum to 26 (自然人), the 总计 row says 20
+    "pingtan_haitanpianqu_2022.txt",  # 4 received, （七）总计 all 0
+    "pingtan_haitanpianqu_2024.txt",  # every 总计 cell 0
+    "pingtan_jingjifazhanju_2023.txt",  # 3 new, 总计 and 结转 0
+    "pingtan_jingjifazhanju_2024.txt",  # 不掌握 3, （七）总计 0
+    "pingtan_junshanpianqu_2020.txt",  # 2 received and granted, （七）总计 0
+    "pingtan_junshanpianqu_2022.txt",  # stray '3000025' in 不掌握, 总计 0
+    "pingtan_nongyenongcunju_2024.txt",  # 总计 column 0 in every row
+    "pingtan_ziranziyuanshengtaihuanjingju_2021.txt",  # new row 16+2, 总计 row 18 all under 自然人
+}
+
+
+def rules(findings, severity=None):
+    return {f.rule for f in findings if severity is None or f.severity == severity}
+
+
+def by_rule(findings, rule):
+    return [f for f in findings if f.rule == rule]
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_seeds_have_no_errors(seed):
+    assert rules(check_report(read(sample(seed))), "error") == set()
+
+
+def test_arithmetic_errors_only_where_the_printed_table_is_inconsistent(corpus_reports):
+    flagged = {name for name, report in corpus_reports.items() if rules(check_report(report), "error") & ARITHMETIC}
+    assert flagged == INCONSISTENT_AS_PRINTED
+
+
+def test_error_names_the_cells_and_quotes_their_lines():
+    findings = check_report(read(corpus_file("pingtan_jingjifazhanju_2023.txt")))
+    balance = [f for f in by_rule(findings, "REQ_BALANCE") if "requests.new.total" in f.keys]
+    assert len(balance) == 1
+    assert "3 + 0 = 3" in balance[0].message and "0 + 0 = 0" in balance[0].message
+    assert all(e.line == 10 and e.text for e in balance[0].evidence)
+
+
+def test_blank_cells_say_which_checks_could_not_run():
+    findings = check_report(read(sample("002")))
+    blocked = [f for f in by_rule(findings, "CELL_BLANK") if f.severity == "warning"]
+    assert {f.message.split("（")[0] for f in blocked} == {"REQ_TOTAL_COL", "REQ_TOTAL_ROW", "REQ_BALANCE", "APPEAL_TOTAL"}
+    assert all("若空白按0计则全部成立" in f.message for f in blocked)
+
+
+def test_narrative_phrasing_of_the_seeds_raises_no_mismatch():
+    # 001: '办理并答复…36件' (new), '行政复议3件(均调解结案)' counted as 结果维持, '行政诉讼3件' over two columns.
+    # 000: '其余29件均在规定时间予以答复' with 3 carried forward. 002: 全区 figures beside 区本级 tables.
+    for seed in ["000", "001", "002", "003", "004"]:
+        findings = check_report(read(sample(seed)))
+        assert by_rule(findings, "TEXT_TABLE_MISMATCH") == [], seed
+        assert by_rule(findings, "TEXT_ARITHMETIC") == [], seed
+
+
+@pytest.mark.parametrize("name, stated, key", [
+    ("pingtan_guanweihuibangongshi_2025.txt", "34", "requests.new.total"),
+    ("pingtan_jingjifazhanju_2023.txt", "0", "requests.new.total"),
+    ("pingtan_shichangjianduju_2025.txt", "2", "requests.unable.not_held.total"),
+    ("pingtan_shichangjianduju_2025.txt", "2", "requests.other.overdue_correction.total"),
+    ("pingtan_nongyenongcunju_2024.txt", "3", "requests.new.total"),
+])
+def test_narrative_contradicting_the_table_is_flagged(name, stated, key):
+    mismatches = by_rule(check_report(read(corpus_file(name))), "TEXT_TABLE_MISMATCH")
+    assert any(key in f.keys and f"（{stated}）" in f.message for f in mismatches)
+
+
+def test_figures_that_name_something_else_are_not_compared():
+    # '依申请公开及不予公开431份' counts documents by disclosure attribute, not requests.
+    for name in ["pingtan_zonghezhifayingjiju_2020.txt", "pingtan_zonghezhifayingjiju_2023.txt",
+                 "pingtan_lvyouwentiju_2021.txt", "pingtan_2021.txt", "pingtan_2023.txt"]:
+        assert by_rule(check_report(read(corpus_file(name))), "TEXT_TABLE_MISMATCH") == [], name
+
+
+def test_narrative_arithmetic():
+    text = sample("000").read_text(encoding="utf-8").replace("其中3件结转下年度继续办理，其余29件", "其中3件结转下年度继续办理，其余27件办结")
+    findings = check_report(extract(decode_bytes(text.encode("utf-8"), "arith.txt")))
+    assert "TEXT_ARITHMETIC" in rules(findings)
+
+
+def test_outdated_template_in_a_2022_report():
+    findings = check_report(read(corpus_file("pingtan_haitanpianqu_2022.txt")))
+    assert "TEMPLATE_OUTDATED" in rules(findings, "warning")
+    assert "TEMPLATE_OUTDATED" not in rules(check_report(read(corpus_file("pingtan_2020.txt"))))
+
+
+def test_missing_sections_and_tables():
+    text = sample("000").read_text(encoding="utf-8")
+    start, end = text.index("三、收到和处理"), text.index("四、政府信息公开行政复议")
+    findings = check_report(extract(decode_bytes((text[:start] + text[end:]).encode("utf-8"), "no3.txt")))
+    missing = by_rule(findings, "SECTION_MISSING")
+    assert len(missing) == 1 and "第三部分" in missing[0].message and "REQ_BALANCE" in missing[0].message
+    assert not rules(findings) & ARITHMETIC - {"APPEAL_TOTAL"}
+    six = by_rule(check_report(read(corpus_file("pingtan_supingpianqu_2023.txt"))), "SECTION_MISSING")
+    assert [f.message for f in six] == ["缺少第六部分“其他需要报告的事项”。"]
+
+
+def test_truncated_table_row():
+    findings = check_report(read(corpus_file("pingtan_jinjingpianqu_2024.txt")))
+    row = by_rule(findings, "TABLE_ROW_MISSING")
+    assert any("requests.carried_forward.total" in f.keys for f in row)
+    assert any(f.rule == "CELL_BLANK" and "REQ_BALANCE" in f.message for f in findings)
+
+
+def test_ambiguous_cells_are_warned_with_candidates():
+    findings = check_report(read(corpus_file("pingtan_2021.txt")))
+    ambiguous = by_rule(findings, "CELL_AMBIGUOUS")
+    assert {k for f in ambiguous for k in f.keys} == {
+        "active.normative_doc.issued", "active.normative_doc.repealed", "active.normative_doc.in_force"}
+
+
+def test_fee_statement_and_vague_problems():
+    assert "FEE_STATEMENT_MISSING" in rules(check_report(read(sample("002"))))
+    assert "FEE_STATEMENT_MISSING" not in rules(check_report(read(sample("003"))))
+    text = sample("003").read_text(encoding="utf-8")
+    start, end = text.index("五、存在的主要问题"), text.index("六、其他需要报告的事项")
+    vague = text[:start] + "五、存在的主要问题及改进情况\n无。\n" + text[end:]
+    assert "PROBLEMS_VAGUE" in rules(check_report(extract(decode_bytes(vague.encode("utf-8"), "vague.txt"))))
+    assert "PROBLEMS_VAGUE" not in rules(check_report(read(sample("003"))))
+
+
+def test_fee_in_yuan_is_flagged():
+    findings = check_report(read(corpus_file("pingtan_lvyouwentiju_2020.txt")))
+    assert by_rule(findings, "FEE_UNIT")[0].keys == ["active.procurement.amount_10k_yuan"]
+
+
+def _previous_year_of_seed_000(carried_forward: str) -> bytes:
+    text = sample("000").read_text(encoding="utf-8").replace("2021年定海区", "2020年定海区", 1)
+    head, tail = text.split("四、结转下年度继续办理", 1)
+    tail = tail.replace("\t3\n", f"\t{carried_forward}\n", 2)
+    return (head + "四、结转下年度继续办理" + tail).encode("utf-8")
+
+
+def test_carry_over_between_consecutive_years():
+    current = read(sample("000"))
+    wrong = extract(decode_bytes(_previous_year_of_seed_000("3"), "dinghai_2020.txt"))
+    right = extract(decode_bytes(_previous_year_of_seed_000("1"), "dinghai_2020.txt"))
+    assert wrong.meta.year == 2020 and wrong.value("requests.carried_forward.total") == 3
+    flagged = by_rule(check_reports([wrong, current])[1].findings, "CARRY_OVER_YOY")
+    assert len(flagged) == 1 and set(flagged[0].keys) == {"requests.carried_over.natural", "requests.carried_over.total"}
+    assert by_rule(check_reports([right, current])[1].findings, "CARRY_OVER_YOY") == []
+
+
+def test_copied_problems_section_is_found_with_its_passages():
+    earlier = read(corpus_file("pingtan_caizhengjinrongju_2023.txt"))
+    later = read(corpus_file("pingtan_caizhengjinrongju_2025.txt"))
+    copied = by_rule(check_reports([earlier, later])[1].findings, "PROBLEMS_COPIED")
+    assert len(copied) == 1 and "2023年度" in copied[0].message
+    assert copied[0].evidence and all(e.text in later.document.text.replace("\n", "") or e.text.startswith("…")
+                                      for e in copied[0].evidence)
+
+
+def test_unrelated_reports_are_not_called_copies(corpus_reports):
+    seeds = [read(sample(s)) for s in ["000", "001", "003", "004"]]
+    assert not any(by_rule(c.findings, "PROBLEMS_COPIED") for c in check_reports(seeds))
+    flagged = [c.source for c in check_reports(list(corpus_reports.values())) if by_rule(c.findings, "PROBLEMS_COPIED")]
+    assert [s.rsplit("/", 1)[1] for s in flagged] == ["pingtan_caizhengjinrongju_2025.txt"]
