@@ -41,8 +41,8 @@ _REQUEST_ROWS_HEAD: list[tuple[str, str]] = [
     ("not_processed.reconfirm", "（五）不予处理 5.要求行政机关确认或重新出具已获取信息"),
 ]
 _REQUEST_ROWS_OTHER_2021: list[tuple[str, str]] = [
-    ("other.overdue_correction", "（六）其他处理 1.申请人无正当理由逾期不补正"),
-    ("other.overdue_fee", "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用"),
+    ("other.overdue_correction", "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other.overdue_fee", "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
     ("other.other", "（六）其他处理 3.其他"),
 ]
 _REQUEST_ROWS_OTHER_2019: list[tuple[str, str]] = [("other.all", "（六）其他处理")]

@@ -81,12 +81,12 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     columns = match.spec.columns
     first_line, _, rest = region.partition("\n")
     if "|" in first_line:
-        tokens = _pipe_tokens(first_line, match.label_end)
+        tokens = _split_tokens(first_line, "|", match.label_end)
         if not any(token for token, _ in tokens):
             tokens = _next_pipe_row(rest, match.label_end + len(first_line) + 1)
         return _delimited(match, tokens, region)
     if "\t" in first_line.strip(" "):
-        tokens = _tab_tokens(first_line, match.label_end)
+        tokens = _split_tokens(first_line, "\t", match.label_end)
         return _delimited(match, tokens, region)
     if first_line.strip() or not rest:
         return _inline(match, first_line, region)
@@ -98,17 +98,16 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     return _delimited(match, tokens, region)
 
 
-def _pipe_tokens(line: str, base: int) -> list[tuple[str, int]]:
+def _split_tokens(line: str, separator: str, base: int) -> list[tuple[str, int]]:
+    """Cells of a delimited row with their offsets; the text before the first separator (the rest
+    of the label cell) and Markdown rule cells ('---', ':--:') are not cells."""
     tokens: list[tuple[str, int]] = []
     position = 0
-    for index, piece in enumerate(line.split("|")):
-        if index == 0 and not piece.strip():
-            position += len(piece) + 1
-            continue
-        if set(piece.strip()) <= set("-:") and piece.strip():
-            position += len(piece) + 1
-            continue
-        tokens.append((piece.strip(), base + position + _indent(piece)))
+    for index, piece in enumerate(line.split(separator)):
+        stripped = piece.strip()
+        is_rule = bool(stripped) and set(stripped) <= set("-:") and len(stripped) >= 3
+        if not (index == 0 and not stripped) and not is_rule:
+            tokens.append((stripped, base + position + _indent(piece)))
         position += len(piece) + 1
     return tokens
 
@@ -116,23 +115,11 @@ def _pipe_tokens(line: str, base: int) -> list[tuple[str, int]]:
 def _next_pipe_row(block: str, base: int) -> list[tuple[str, int]]:
     position = 0
     for line in block.split("\n"):
-        tokens = _pipe_tokens(line, base + position)
+        tokens = _split_tokens(line, "|", base + position)
         if any(token for token, _ in tokens):
             return tokens
         position += len(line) + 1
     return []
-
-
-def _tab_tokens(line: str, base: int) -> list[tuple[str, int]]:
-    tokens: list[tuple[str, int]] = []
-    position = 0
-    for index, piece in enumerate(line.split("\t")):
-        if index == 0 and not piece.strip():
-            position += len(piece) + 1
-            continue
-        tokens.append((piece.strip(), base + position + _indent(piece)))
-        position += len(piece) + 1
-    return tokens
 
 
 def _indent(piece: str) -> int:

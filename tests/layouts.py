@@ -1,0 +1,73 @@
+"""Re-print a report's tables in the other layouts published reports use, from hand-checked values.
+
+Used to prove the extractor reads the same figures whatever the layout: Markdown tables, cells
+separated by spaces, and crawled-page text where every delimiter is gone.
+"""
+
+from __future__ import annotations
+
+from assistant import catalogue
+
+REQUEST_HEADER = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
+                  "自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+APPEAL_HEADER = ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+                 "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _row_label(label: str) -> str:
+    return label.split(" ", 1)[-1]
+
+
+def _rows(template: str, figures: dict):
+    for row in catalogue.active_rows(template):
+        yield "二", row.label, [figures[f"{row.stem}.{c}"] for c, _ in row.columns], [h for _, h in row.columns]
+    for row, label in catalogue.request_rows(template):
+        yield "三", _row_label(label), [figures[f"requests.{row}.{c}"] for c, _ in catalogue.APPLICANT_COLUMNS], None
+    yield "四", "", [figures[k] for k in catalogue.appeal_keys()], None
+
+
+def tables_markdown(template: str, figures: dict) -> dict[str, str]:
+    parts = {"二": [], "三": ["| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                             "|---|---|---|---|---|---|---|---|"], "四": []}
+    for section, label, values, header in _rows(template, figures):
+        if section == "二":
+            parts["二"] += [f"| 信息内容 | {' | '.join(header)} |", "|" + "---|" * (len(header) + 1),
+                           f"| {label} | {' | '.join(_cell(v) for v in values)} |", ""]
+        elif section == "三":
+            parts["三"].append(f"| {label} | {' | '.join(_cell(v) for v in values)} |")
+        else:
+            outcomes = " | ".join(o for _, o in catalogue.APPEAL_OUTCOMES)
+            parts["四"] += [f"| {outcomes} | {outcomes} | {outcomes} |", "|" + "---|" * 15,
+                           f"| {' | '.join(_cell(v) for v in values)} |"]
+    return {section: "\n".join(lines) for section, lines in parts.items()}
+
+
+def tables_inline(template: str, figures: dict, separator: str) -> dict[str, str]:
+    """One line per table; separator '' reproduces the crawled pages' flattened digit runs."""
+    parts = {"二": "", "三": REQUEST_HEADER, "四": APPEAL_HEADER}
+    for section, label, values, header in _rows(template, figures):
+        cells = separator.join(_cell(v) for v in values)
+        if section == "二":
+            parts["二"] += f"第二十条信息内容{''.join(header)}{label}{cells}"
+        else:
+            parts[section] += f"{label}{cells}"
+    return parts
+
+
+def with_tables(text: str, tables: dict[str, str]) -> str:
+    """The report's text with everything from section 二 to section 五 replaced by `tables`."""
+    lines = text.split("\n")
+
+    def first_line_with(phrase: str) -> int:
+        return next(i for i, line in enumerate(lines) if phrase in line)
+
+    headings = {"二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况",
+                "四": "四、政府信息公开行政复议、行政诉讼情况"}
+    body = [line for section in ("二", "三", "四") for line in (headings[section], tables[section])]
+    return "\n".join(lines[: first_line_with("主动公开政府信息情况")] + body + lines[first_line_with("存在的主要问题"):])
