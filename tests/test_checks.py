@@ -91,6 +91,14 @@ def test_narrative_arithmetic():
     assert "TEXT_ARITHMETIC" in rules(findings)
 
 
+def test_percentages_of_the_request_count():
+    text = corpus_file("pingtan_2023.txt").read_text(encoding="utf-8")
+    assert by_rule(check_report(extract(decode_bytes(text.encode("utf-8"), "a.txt"))), "TEXT_ARITHMETIC") == []
+    wrong = text.replace("无法提供31件，占38.27%", "无法提供31件，占36.27%")
+    flagged = by_rule(check_report(extract(decode_bytes(wrong.encode("utf-8"), "b.txt"))), "TEXT_ARITHMETIC")
+    assert len(flagged) == 1 and "38.27%" in flagged[0].message and "36.27%" in flagged[0].message
+
+
 def test_outdated_template_in_a_2022_report():
     findings = check_report(read(corpus_file("pingtan_haitanpianqu_2022.txt")))
     assert "TEMPLATE_OUTDATED" in rules(findings, "warning")

@@ -48,3 +48,15 @@ def test_decreasing_a_cell_is_caught_too():
     nonzero = [c for c in covered_cells(report) if c.value > 0]
     assert len(nonzero) > 20
     assert [c.key for c in nonzero if not detected(report, c, int(c.value) - 1)] == []
+
+
+def test_with_blank_cells_a_change_is_still_named_by_a_warning():
+    """Seed 002 leaves most cells blank: equations cannot run as printed (blank is not 0), but with
+    blanks read as 0 every changed cell breaks one, which is reported as a warning naming it."""
+    report = read(sample("002"))
+    cells = covered_cells(report)
+    assert len(cells) == 32
+    for cell in cells:
+        changed = extract(decode_bytes(mutate(report, cell, int(cell.value) + 1).encode("utf-8"), "002"))
+        assert any(f.rule in {"REQ_BALANCE", "REQ_TOTAL_ROW", "REQ_TOTAL_COL", "APPEAL_TOTAL"} and cell.key in f.keys
+                   for f in check_report(changed)), cell.key

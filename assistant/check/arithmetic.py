@@ -32,30 +32,39 @@ def check_arithmetic(report: Report) -> list[Finding]:
         if any(cell.value is None for cell in cells):
             blocked[equation.rule].append(equation)
             continue
-        left = sum(report.value(key) for key in equation.lhs)
-        right = sum(report.value(key) for key in equation.rhs)
+        left, right = _sides(report, equation)
         if abs(left - right) > 1e-6:
             findings.append(_violation(report, equation, left, right))
-    findings.extend(_cannot_run(report, rule, equations) for rule, equations in blocked.items())
+    for rule, equations in blocked.items():
+        findings.append(_cannot_run(report, rule, equations))
+        findings.extend(_violation(report, eq, *sides, blanks_as_zero=True)
+                        for eq in equations for sides in [_sides(report, eq)] if abs(sides[0] - sides[1]) > 1e-6)
     return findings
 
 
-def _violation(report: Report, equation: KeyEquation, left: float, right: float) -> Finding:
+def _sides(report: Report, equation: KeyEquation) -> tuple[float, float]:
+    """Both sides with blank or unreadable cells counted as 0."""
+    return (sum(report.value(k) or 0 for k in equation.lhs), sum(report.value(k) or 0 for k in equation.rhs))
+
+
+def _violation(report: Report, equation: KeyEquation, left: float, right: float,
+               blanks_as_zero: bool = False) -> Finding:
+    """An equation that fails: an error as printed; only a warning when it fails with blanks read as 0."""
     def side(keys: tuple[str, ...]) -> str:
         return " + ".join(fmt(report.value(k)) for k in keys)
 
-    message = (f"{equation.scope}不满足“{_RULE_NAMES[equation.rule]}”：{side(equation.lhs)} = {fmt(left)}，"
+    caveat = "（空白单元格按0计）" if blanks_as_zero else ""
+    message = (f"{equation.scope}不满足“{_RULE_NAMES[equation.rule]}”{caveat}：{side(equation.lhs)} = {fmt(left)}，"
                f"而{side(equation.rhs)} = {fmt(right)}，相差{fmt(abs(left - right))}。请核对并更正表格数据。")
     keys = list(equation.lhs + equation.rhs)
-    return Finding(rule=equation.rule, severity="error", message=message, keys=keys,
+    return Finding(rule=equation.rule, severity="warning" if blanks_as_zero else "error", message=message, keys=keys,
                    evidence=cells_evidence(report, keys))
 
 
 def _cannot_run(report: Report, rule: str, equations: list[KeyEquation]) -> Finding:
     empty = sorted({k for eq in equations for k in eq.lhs + eq.rhs if report.value(k) is None},
                    key=lambda k: catalogue.template_keys(report.meta.template or "2021").index(k))
-    as_zero_fail = [eq.scope for eq in equations
-                    if abs(sum(report.value(k) or 0 for k in eq.lhs) - sum(report.value(k) or 0 for k in eq.rhs)) > 1e-6]
+    as_zero_fail = [eq.scope for eq in equations if abs(_sides(report, eq)[0] - _sides(report, eq)[1]) > 1e-6]
     verdict = (f"若空白按0计，仍有{len(as_zero_fail)}处不成立（{'、'.join(as_zero_fail[:5])}）" if as_zero_fail
                else "若空白按0计则全部成立")
     labels = "、".join(key_label(k) for k in empty[:6]) + ("等" if len(empty) > 6 else "")

@@ -102,25 +102,30 @@ def check_text_arithmetic(report: Report) -> list[Finding]:
                     evidence=[quote(report, stated[0].offset)],
                     message=(f"正文数字自相矛盾：收到{received}件" + (f"（另上年结转{fmt(carried)}件）" if carried else "")
                              + f"，但办结{handled}件与结转{forward}件之和为{handled + forward}。正文：“{_clip(sentence)}”")))
-        findings.extend(_percentages(report, sentence, metrics.get("received", []), stated[0].offset))
-    return findings
+    return findings + _percentages(report)
 
 
-_SHARE = re.compile(r"(\d+)\s*件[^。；;，,\d]{0,12}?(?:占|比例为|比重为)[^。；;\d]{0,6}?(\d+(?:\.\d+)?)\s*%")
+_SHARE = re.compile(r"(\d+)\s*件[，,]?\s*占(?:比|比例为|比重为)?\s*(\d+(?:\.\d+)?)\s*%")
+_SHARE_REACH = 300
 
 
-def _percentages(report: Report, sentence: str, received: list[NarrativeFigure], offset: int) -> list[Finding]:
-    if len(received) != 1 or received[0].value == 0:
-        return []
-    base = received[0].value
+def _percentages(report: Report) -> list[Finding]:
+    """'其中：予以公开42件，占51.85%': shares of the request count stated just before, in the same paragraph."""
+    bases = sorted((s for s in report.statements if s.metric in ("received", "handled") and s.value), key=lambda s: s.offset)
     findings = []
-    for match in _SHARE.finditer(sentence):
-        part, stated = int(match.group(1)), float(match.group(2))
-        actual = part / base * 100
-        if abs(actual - stated) > 0.6:
-            findings.append(Finding(
-                rule="TEXT_ARITHMETIC", severity="warning", keys=["requests.new.total"], evidence=[quote(report, offset)],
-                message=f"正文百分比有误：{part}/{base} = {actual:.1f}%，正文写作{match.group(2)}%。正文：“{_clip(sentence)}”"))
+    for index, base in enumerate(bases):
+        end = min(base.offset + _SHARE_REACH, bases[index + 1].offset if index + 1 < len(bases) else len(report.normalized))
+        newline = report.normalized.find("\n", base.offset, end)
+        window = report.normalized[base.offset : newline if newline >= 0 else end]
+        for match in _SHARE.finditer(window):
+            part, stated = int(match.group(1)), float(match.group(2))
+            actual = part / base.value * 100
+            if abs(actual - stated) > 0.6:
+                findings.append(Finding(
+                    rule="TEXT_ARITHMETIC", severity="warning", keys=["requests.new.total"],
+                    evidence=[quote(report, base.offset + match.start())],
+                    message=(f"正文百分比有误：{part}件占{base.value}件应为{actual:.2f}%，正文写作“{match.group(0)}”。"
+                             f"所依据的总数见：“{_clip(base.text)}”")))
     return findings
 
 

@@ -20,7 +20,8 @@ _UNIT = r"\s*(?:件|条|起|宗|个|份)"
 # Outcome counts are always 件: '不予公开55条' counts documents by disclosure attribute, not requests.
 _CASES = r"\s*件"
 _PATTERNS: dict[str, list[str]] = {
-    "received": [rf"(?:收到|新收|受理|接收){_GAP}{{0,14}}?(\d+){_UNIT}"],
+    "received": [rf"(?:收到|新收|受理|接收){_GAP}{{0,14}}?(\d+){_UNIT}",
+                 rf"(?:收到|新收|受理|接收){_GAP}{{15,30}}?申请(?:共计|共|合计|总计)?(\d+){_UNIT}"],
     "handled": [rf"{_UNQUALIFIED}(?:办结|答复|办理并答复){_GAP}{{0,12}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,10}}?(?:办结|予以答复|已答复|均已答复)"],
     "carried_forward": [rf"(\d+){_UNIT}{_GAP}{{0,4}}?结转(?:至|到)?下一?年", rf"结转(?:至|到)?下一?年度?{_GAP}{{0,8}}?(\d+){_UNIT}"],
     "review": [rf"行政复议{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政复议"],
