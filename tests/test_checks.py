@@ -176,3 +176,23 @@ def test_unrelated_reports_are_not_called_copies(corpus_reports):
     assert not any(by_rule(c.findings, "PROBLEMS_COPIED") for c in check_reports(seeds))
     flagged = [c.source for c in check_reports(list(corpus_reports.values())) if by_rule(c.findings, "PROBLEMS_COPIED")]
     assert [s.rsplit("/", 1)[1] for s in flagged] == ["pingtan_caizhengjinrongju_2025.txt"]
+
+
+def test_a_file_cut_off_inside_the_table_is_reported_not_crashed():
+    lines = sample("000").read_text(encoding="utf-8").split("\n")
+    cut = "\n".join(lines[:200])
+    report = extract(decode_bytes(cut.encode("utf-8"), "cut.txt"))
+    findings = check_report(report)
+    assert {f.message[:6] for f in by_rule(findings, "SECTION_MISSING")} == {"缺少第四部分", "缺少第五部分", "缺少第六部分"}
+    missing_rows = {k.rsplit(".", 1)[0] for f in by_rule(findings, "TABLE_ROW_MISSING") for k in f.keys}
+    assert "requests.total" in missing_rows and "requests.new" not in missing_rows
+    assert report.value("requests.new.total") == 31
+
+
+def test_narrative_says_none_corrected_but_the_table_has_one():
+    text = sample("002").read_text(encoding="utf-8")
+    assert "被纠错0件" in text
+    text = text.replace("\t3\n\t\n\t1\n\t\n\t4\n", "\t2\n\t1\n\t1\n\t\n\t4\n")
+    report = extract(decode_bytes(text.encode("utf-8"), "corrected.txt"))
+    assert report.value("appeals.review.corrected") == 1
+    assert any("appeals.review.corrected" in f.keys for f in by_rule(check_report(report), "TEXT_TABLE_MISMATCH"))

@@ -26,6 +26,8 @@ _PATTERNS: dict[str, list[str]] = {
     "carried_forward": [rf"(\d+){_UNIT}{_GAP}{{0,4}}?结转(?:至|到)?下一?年", rf"结转(?:至|到)?下一?年度?{_GAP}{{0,8}}?(\d+){_UNIT}"],
     "review": [rf"行政复议{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政复议"],
     "suit": [rf"行政诉讼{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政诉讼"],
+    "corrected": [rf"(?:被纠错|被纠正|纠错){_GAP}{{0,4}}?(\d+){_UNIT}"],
+    "suit_lost": [rf"(\d+)\s*(?:件|起)?败诉", rf"败诉{_GAP}{{0,4}}?(\d+){_UNIT}"],
     "granted_or_partly": [rf"予以公开(?:及|和|与|、)部分公开{_GAP}{{0,4}}?(\d+){_CASES}"],
     "granted": [rf"(?:予以公开|同意公开|全部公开)(?!及|和|与|、){_GAP}{{0,4}}?(\d+){_CASES}"],
     "partly_granted": [rf"(?<![及和与、])(?:部分公开|区分处理后公开){_GAP}{{0,4}}?(\d+){_CASES}"],
