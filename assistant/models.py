@@ -26,6 +26,7 @@ class DecodedText(BaseModel):
     source: str
     encoding: str
     text: str
+    page_starts: list[int] = Field(default_factory=list)
     _line_starts: list[int] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: object) -> None:
@@ -47,6 +48,10 @@ class DecodedText(BaseModel):
     @property
     def line_count(self) -> int:
         return len(self._line_starts)
+
+    def page_of(self, line: int) -> Optional[int]:
+        """1-based page of a line, for documents that have pages (PDF)."""
+        return bisect.bisect_right(self.page_starts, line) or None if self.page_starts else None
 
 
 class CellStatus(str, Enum):
@@ -130,15 +135,19 @@ class Report(BaseModel):
         span = self.section(section_id)
         return "" if span is None else self.normalized[span.body_start : span.end]
 
+    def _contract_cell(self, cell: Cell) -> dict:
+        found = {"key": cell.key, "value": cell.value, "raw": cell.raw, "line": cell.line}
+        if self.document.page_starts:
+            found["page"] = self.document.page_of(cell.line)
+        return found
+
     def to_contract(self) -> dict:
         """The `audit extract --json` document of SPEC §4."""
         return {
             "source": self.source,
             "meta": self.meta.model_dump(),
             "figures": self.figures,
-            "cells": [
-                {"key": c.key, "value": c.value, "raw": c.raw, "line": c.line} for c in self.cells
-            ],
+            "cells": [self._contract_cell(c) for c in self.cells],
             "sections": [s.model_dump() for s in self.sections],
         }
 

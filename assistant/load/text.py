@@ -7,8 +7,6 @@ statistical, so the same bytes always decode the same way and errors are explain
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from assistant.errors import InputError
 from assistant.models import DecodedText
 
@@ -23,22 +21,6 @@ _FOREIGN_SIGNATURES: list[tuple[bytes, str]] = [
     (b"GIF8", "内容是 GIF 图片而不是文本"),
 ]
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
-
-
-def load_file(path: str | Path) -> DecodedText:
-    """Read and decode one text report; raise `InputError` with a one-line reason otherwise."""
-    source = str(path)
-    file_path = Path(path)
-    try:
-        if not file_path.is_file():
-            raise InputError(source, "文件不存在或不是普通文件")
-        size = file_path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(source, f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）")
-        data = file_path.read_bytes()
-    except OSError as error:
-        raise InputError(source, f"无法读取文件（{error.strerror or error}）") from None
-    return decode_bytes(data, source)
 
 
 def decode_bytes(data: bytes, source: str) -> DecodedText:

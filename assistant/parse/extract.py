@@ -40,7 +40,7 @@ def extract(document: DecodedText) -> Report:
 
 
 def _sections(document: DecodedText, text: str, body_start: int) -> list[SectionSpan]:
-    headings = [h for h in find_headings(text[body_start:])]
+    headings = find_headings(text[body_start:])
     spans: list[SectionSpan] = []
     for index, heading in enumerate(headings):
         start = body_start + heading.start

@@ -36,12 +36,14 @@ def crawler_header(text: str) -> tuple[dict[str, str], int]:
 def find_title(text: str, header: dict[str, str], body_start: int) -> Optional[str]:
     if header.get("标题"):
         return header["标题"]
+    previous = ""
     for line in text[body_start:].split("\n")[:8]:
         line = line.strip()
         if not line:
             continue
         if "报告" in line and len(line) <= 60 and not re.match(r"^[一二三四五六1-6][、.]", line):
-            return line
+            return previous + line if _ORG_LINE.match(previous) else line
+        previous = line
     return None
 
 

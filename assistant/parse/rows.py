@@ -82,7 +82,7 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     first_line, _, rest = region.partition("\n")
     if "|" in first_line:
         tokens = _split_tokens(first_line, "|", match.label_end)
-        if not any(token for token, _ in tokens):
+        if len(tokens) < len(columns) and not any(token for token, _ in tokens):
             tokens = _next_pipe_row(rest, match.label_end + len(first_line) + 1)
         return _delimited(match, tokens, region)
     if "\t" in first_line.strip(" "):
@@ -99,14 +99,16 @@ def read_row(text: str, match: RowMatch) -> RowReading:
 
 
 def _split_tokens(line: str, separator: str, base: int) -> list[tuple[str, int]]:
-    """Cells of a delimited row with their offsets; the text before the first separator (the rest
-    of the label cell) and Markdown rule cells ('---', ':--:') are not cells."""
+    """Cells of a delimited row with their offsets; the empty ends outside the first and last
+    separator ('| a | b |') and Markdown rule cells ('---', ':--:') are not cells."""
     tokens: list[tuple[str, int]] = []
     position = 0
-    for index, piece in enumerate(line.split(separator)):
+    pieces = line.split(separator)
+    for index, piece in enumerate(pieces):
         stripped = piece.strip()
         is_rule = bool(stripped) and set(stripped) <= set("-:") and len(stripped) >= 3
-        if not (index == 0 and not stripped) and not is_rule:
+        is_edge = not stripped and index in (0, len(pieces) - 1)
+        if not is_edge and not is_rule:
             tokens.append((stripped, base + position + _indent(piece)))
         position += len(piece) + 1
     return tokens
@@ -116,7 +118,7 @@ def _next_pipe_row(block: str, base: int) -> list[tuple[str, int]]:
     position = 0
     for line in block.split("\n"):
         tokens = _split_tokens(line, "|", base + position)
-        if any(token for token, _ in tokens):
+        if tokens:
             return tokens
         position += len(line) + 1
     return []
@@ -141,6 +143,7 @@ def _line_tokens(block: str, base: int) -> list[tuple[str, int]]:
 
 
 def _delimited(match: RowMatch, tokens: list[tuple[str, int]], region: str) -> RowReading:
+    tokens = _trim_padding(tokens, len(match.spec.columns))
     cells: list[CellReading] = []
     for index, column in enumerate(match.spec.columns):
         if index < len(tokens):
@@ -149,6 +152,17 @@ def _delimited(match: RowMatch, tokens: list[tuple[str, int]], region: str) -> R
         else:
             cells.append(CellReading("", match.label_end, None, CellStatus.MISSING, "表格行中缺少该单元格"))
     return RowReading(match.spec, match.label_end, [tuple(cells)], region, delimited=True)
+
+
+def _trim_padding(tokens: list[tuple[str, int]], wanted: int) -> list[tuple[str, int]]:
+    """Drop empty cells beyond the row's width: trailing padding ('| 36 | ||'), then empty label
+    cells left of the values (a label spanning columns, '| （六）其他处理 |  | 0 | …')."""
+    trimmed = list(tokens)
+    while len(trimmed) > wanted and not trimmed[-1][0]:
+        trimmed.pop()
+    while len(trimmed) > wanted and not trimmed[0][0]:
+        trimmed.pop(0)
+    return trimmed
 
 
 _STOP = re.compile(r"[(\u4e00-\u9fff]")

@@ -25,7 +25,7 @@ _REQUEST_LABELS: dict[str, str] = {
     "granted": r"\(一\)予以公开",
     "partly_granted": r"\(二\)部分公开(?:\([^)]*\))?",
     "withheld.state_secret": _ORD + r"属于国家秘密",
-    "withheld.law_forbidden": _ORD + r"其他法律[和及、]?行政法规禁止公开",
+    "withheld.law_forbidden": _ORD + r"其他法律[^\d|]{0,8}?公开",
     "withheld.security_stability": _ORD + r"危及[\"“”']?三安全一稳定[\"“”']?",
     "withheld.third_party": _ORD + r"保护第三方合法权益",
     "withheld.internal_affairs": _ORD + r"属于三类内部事务信息",
@@ -97,9 +97,7 @@ def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
                  hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
     """Section 四: one row of 15 cells after the header; each group's 总计 is the sum of the other four."""
     start, end = span
-    squeezed, offsets = compact(text[start:end])
-    totals = [m.end() for m in re.finditer("总计", squeezed)]
-    header_end = start + offsets[totals[min(2, len(totals) - 1)] - 1] + 1 if totals else start
+    header_end = _appeal_header_end(text, start, end)
     keys = catalogue.appeal_keys()
     spec = RowSpec(_APPEAL_ROW, "", tuple(_COUNT for _ in keys))
     readings = {_APPEAL_ROW: read_row(text, RowMatch(spec, header_end, header_end, end))}
@@ -108,6 +106,16 @@ def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
     resolution = resolve({_APPEAL_ROW: readings[_APPEAL_ROW].options}, [], _hints(hints, positions),
                          plausible={_APPEAL_ROW: lambda option: all(_local_holds(eq, option) for eq in equations)})
     return _cells(document, [spec], readings, resolution, lambda row, column: keys[column], span)
+
+
+def _appeal_header_end(text: str, start: int, end: int) -> int:
+    """End of the header: the first 总计 followed by the data (a digit or blank cells), else the last one."""
+    squeezed, offsets = compact(text[start:end])
+    totals = [m.end() for m in re.finditer("总计", squeezed)]
+    if not totals:
+        return start
+    chosen = next((t for t in totals if re.match(r"[|¦]*(?:\d|[-/]|$)", squeezed[t:])), totals[-1])
+    return start + offsets[chosen - 1] + 1
 
 
 def _equations(relations: Sequence[catalogue.KeyEquation], positions: dict[str, tuple[str, int]]) -> list[Equation]:

@@ -1,0 +1,102 @@
+"""PDFs with a text layer (pdfplumber): text and ruled tables in reading order, page by page.
+
+Ruled tables are located by position and written as pipe rows; the text around them is written
+line by line, with visually wrapped lines joined back into paragraphs so that a sentence broken
+at the right margin is still one sentence. A frame drawn around the whole page is not a table.
+Each page's first line is recorded so that every figure can cite its page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from assistant.errors import InputError
+from assistant.load.grid import cell_text, pipe_rows
+from assistant.models import DecodedText
+
+_PAGE_NUMBER = re.compile(r"^[-—\s]*\d+[-—\s]*$|^第\s*\d+\s*页")
+_WRAP_SLACK = 14.0
+_SENTENCE_END = tuple("。；;：:！!？?）)”")
+
+
+def pdf_to_text(data: bytes, source: str) -> DecodedText:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect:
+        raise InputError(source, "PDF 已加密（需要密码），无法读取") from None
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+        raise InputError(source, f"PDF 文件已损坏（{type(error).__name__}）") from None
+    except Exception as error:  # pdfminer signals broken files with many internal types
+        raise InputError(source, f"无法打开 PDF 文件（{type(error).__name__}）") from None
+    with pdf:
+        try:
+            pages = [_page_lines(page) for page in pdf.pages]
+        except Exception as error:  # a page that pdfminer cannot decode spoils the whole document
+            raise InputError(source, f"PDF 内容无法解析（{type(error).__name__}）") from None
+    if not any(any(re.search(r"[\u4e00-\u9fff]", line) for line in page) for page in pages):
+        raise InputError(source, "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）后再提交")
+    lines: list[str] = []
+    page_starts: list[int] = []
+    for page in pages:
+        page_starts.append(len(lines) + 1)
+        lines.extend(page)
+    return DecodedText(source=source, encoding="pdf", text="\n".join(lines) + "\n", page_starts=page_starts)
+
+
+def _page_lines(page) -> list[str]:
+    tables = sorted((t for t in page.find_tables() if _data_rows(t) >= 2), key=lambda t: t.bbox[1])
+    lines: list[str] = []
+    cursor = 0.0
+    for table in tables:
+        lines += _text_lines(page, cursor, table.bbox[1])
+        lines += _table_lines(page, table)
+        cursor = table.bbox[3]
+    return lines + _text_lines(page, cursor, page.height)
+
+
+def _data_rows(table) -> int:
+    return sum(1 for cells in table.extract() if sum(c is not None for c in cells) >= 2)
+
+
+def _table_lines(page, table) -> list[str]:
+    """Rows with two or more cells are table rows; single-cell rows (a frame drawn around the
+    page's text, a title inside the table) are read as text, their wrapped lines joined."""
+    lines: list[str] = []
+    text_band: list[float] = []
+    for row, cells in zip(table.rows, table.extract()):
+        present = [c for c in cells if c is not None]
+        if len(present) >= 2:
+            if text_band:
+                lines += _text_lines(page, text_band[0], text_band[1])
+                text_band = []
+            lines += pipe_rows([[cell_text(c) for c in present]])
+        else:
+            text_band = [text_band[0] if text_band else row.bbox[1], row.bbox[3]]
+    if text_band:
+        lines += _text_lines(page, text_band[0], text_band[1])
+    return lines
+
+
+def _text_lines(page, top: float, bottom: float) -> list[str]:
+    if bottom - top < 1:
+        return []
+    region = page.crop((0, top, page.width, bottom))
+    raw = [line for line in region.extract_text_lines() if not _PAGE_NUMBER.match(line["text"].strip())]
+    if not raw:
+        return []
+    right_margin = max(line["x1"] for line in raw)
+    lines: list[str] = []
+    joining = False
+    for line in raw:
+        text = line["text"].strip()
+        if joining:
+            lines[-1] += text
+        else:
+            lines.append(text)
+        joining = line["x1"] >= right_margin - _WRAP_SLACK and not text.endswith(_SENTENCE_END)
+    return lines

@@ -1,0 +1,108 @@
+"""The three real PDFs of the corpus and the blank official template, hand-checked cell by cell
+(values read off the rendered pages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import catalogue
+from assistant.check import check_report
+from assistant.models import CellStatus
+from conftest import CORPUS, corpus_file, read
+from expected import active, appeals, requests, row7
+
+MISSING_OTHER_ROWS = {f"requests.other.{r}.{c}": None for r in ("overdue_correction", "overdue_fee", "other")
+                      for c, _ in catalogue.APPLICANT_COLUMNS}
+
+PDF_EXPECTATIONS = {
+    "huaian_2024.pdf": {
+        "meta": {"body": "淮安市人民政府", "region": "淮安市", "year": 2024, "template": "2021"},
+        "figures": {
+            **active("2021", {"regulation": [1, 0, 11], "normative_doc": [8, 26, 66], "licensing": [447228],
+                              "punishment": [3985758], "coercion": [88283], "admin_fee": [96171.6]}),
+            **requests("2021", {
+                "new": row7(3001, 3119, commercial=53, legal=61, other_org=4),
+                "carried_over": row7(34, 34),
+                "granted": row7(1288, 1362, commercial=21, legal=50, other_org=3),
+                "partly_granted": row7(447, 454, commercial=7),
+                "withheld.state_secret": row7(2, 2), "withheld.law_forbidden": row7(30, 31, commercial=1),
+                "withheld.security_stability": row7(5, 5), "withheld.third_party": row7(6, 6),
+                "withheld.internal_affairs": row7(7, 8, commercial=1), "withheld.process_info": row7(12, 12),
+                "withheld.enforcement_file": row7(9, 9), "withheld.admin_query": row7(105, 105),
+                "unable.not_held": row7(746, 769, commercial=12, legal=10, other_org=1),
+                "unable.needs_creation": row7(11, 11), "unable.unclear": row7(1, 1),
+                "not_processed.complaint": row7(56, 62, commercial=6), "not_processed.duplicate": row7(25, 25),
+                "not_processed.reconfirm": row7(1, 1),
+                "other.overdue_correction": row7(67, 71, commercial=3, legal=1), "other.overdue_fee": row7(6, 6),
+                "other.other": row7(108, 110, commercial=2),
+                "total": row7(2932, 3050, commercial=53, legal=61, other_org=4),
+                "carried_forward": row7(103, 103)}),
+            **appeals([72, 64, 178, 37, 351], [13, 4, 8, 1, 26], [12, 1, 1, 6, 20]),
+        },
+        "pages": {"active.regulation.issued": 3, "requests.new.total": 4, "requests.total.total": 5,
+                  "appeals.review.total": 5},
+    },
+    # Prints （六）其他处理 as one row (no sub-rows) and a section 四 whose 总计 cells are 0.
+    "huaian_hongzequ_2023.pdf": {
+        "meta": {"body": "洪泽区人民政府", "year": 2023, "template": "2021"},
+        "figures": {
+            **active("2021", {"regulation": [0, 0, 0], "normative_doc": [0, 5, 5], "licensing": [550],
+                              "punishment": [4119], "coercion": [195], "admin_fee": [7730.28]}),
+            **requests("2021", {
+                "new": row7(21, 21), "partly_granted": row7(4, 4), "withheld.state_secret": row7(1, 1),
+                "withheld.process_info": row7(1, 1), "withheld.enforcement_file": row7(1, 1),
+                "unable.not_held": row7(10, 10), "unable.needs_creation": row7(3, 3),
+                "not_processed.complaint": row7(1, 1), "total": row7(21, 21)}),
+            **MISSING_OTHER_ROWS,
+            **appeals([10, 1, 0, 0, 0], [0] * 5, [5, 0, 0, 0, 0]),
+        },
+        "pages": {"requests.new.total": 3, "requests.unable.unclear.total": 4},
+    },
+    "huaian_hongzequ_2024.pdf": {
+        "meta": {"body": "淮安市洪泽区人民政府", "year": 2024, "template": "2021"},
+        "figures": {
+            **active("2021", {"regulation": [0, 0, 0], "normative_doc": [3, 0, 8], "licensing": [9487],
+                              "punishment": [2776], "coercion": [84], "admin_fee": [7545]}),
+            **requests("2021", {
+                "new": row7(95, 95), "granted": row7(50, 50), "partly_granted": row7(9, 9),
+                "withheld.security_stability": row7(1, 1), "withheld.process_info": row7(1, 1),
+                "withheld.enforcement_file": row7(1, 1), "unable.not_held": row7(31, 31),
+                "unable.needs_creation": row7(1, 1), "not_processed.complaint": row7(1, 1), "total": row7(95, 95)}),
+            **MISSING_OTHER_ROWS,
+            **appeals([1, 1, 0, 0, 2], [1, 0, 0, 0, 1], [2, 0, 1, 0, 3]),
+        },
+        "pages": {"requests.new.total": 3, "appeals.review.total": 4},
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(PDF_EXPECTATIONS))
+def test_real_pdf_matches_the_hand_check(name):
+    report = read(corpus_file(name))
+    expected = PDF_EXPECTATIONS[name]
+    assert report.meta.model_dump(include=set(expected["meta"])) == expected["meta"]
+    wrong = {k: (report.figures[k], v) for k, v in expected["figures"].items() if report.figures[k] != v}
+    assert wrong == {}
+    pages = {c["key"]: c["page"] for c in report.to_contract()["cells"]}
+    assert {k: pages[k] for k in expected["pages"]} == expected["pages"]
+
+
+def test_pdf_findings_are_the_ones_printed_in_the_documents():
+    hongze_2023 = check_report(read(corpus_file("huaian_hongzequ_2023.pdf")))
+    assert {(f.rule, f.keys[-1]) for f in hongze_2023 if f.severity == "error"} == {
+        ("APPEAL_TOTAL", "appeals.review.total"), ("APPEAL_TOTAL", "appeals.suit_after_review.total")}
+    assert not [f for f in check_report(read(corpus_file("huaian_2024.pdf"))) if f.severity == "error"]
+
+
+def test_blank_official_template_shows_the_whole_grid():
+    template = CORPUS / "template" / "2021_blank_template.docx"
+    if not template.exists():
+        pytest.skip("corpus not available")
+    report = read(template)
+    assert report.meta.template == "2021"
+    assert [s.id for s in report.sections] == ["一", "二", "三", "四", "五", "六"]
+    assert len(report.cells) == 200
+    assert all(c.status == CellStatus.BLANK for c in report.cells)
+    lines = report.document.text.split("\n")
+    assert "| 三、本年度办理结果 | （一）予以公开 |  |  |  |  |  |  |  |" in lines
+    assert "| 2.其他法律行政法规禁止公开 |  |  |  |  |  |  |  |" in lines
