@@ -27,12 +27,8 @@ _SENTENCE_END = tuple("。；;：:！!？?）)”")
 def pdf_to_text(data: bytes, source: str) -> DecodedText:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise InputError(source, "PDF 已加密（需要密码），无法读取") from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
-        raise InputError(source, f"PDF 文件已损坏（{type(error).__name__}）") from None
-    except Exception as error:  # pdfminer signals broken files with many internal types
-        raise InputError(source, f"无法打开 PDF 文件（{type(error).__name__}）") from None
+    except Exception as error:  # pdfplumber wraps pdfminer's many error types in PdfminerException
+        raise InputError(source, _open_failure(error)) from None
     with pdf:
         try:
             pages = [_page_lines(page) for page in pdf.pages]
@@ -46,6 +42,15 @@ def pdf_to_text(data: bytes, source: str) -> DecodedText:
         page_starts.append(len(lines) + 1)
         lines.extend(page)
     return DecodedText(source=source, encoding="pdf", text="\n".join(lines) + "\n", page_starts=page_starts)
+
+
+def _open_failure(error: Exception) -> str:
+    cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    if isinstance(cause, PDFPasswordIncorrect) or "encrypt" in type(cause).__name__.lower():
+        return "PDF 已加密（需要密码），无法读取"
+    if isinstance(cause, PDFSyntaxError):
+        return "PDF 文件已损坏（结构无法解析）"
+    return f"PDF 文件已损坏或无法打开（{type(cause).__name__}）"
 
 
 def _page_lines(page) -> list[str]:
