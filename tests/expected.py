@@ -35,3 +35,10 @@ def active(template: str, rows: dict[str, list]) -> dict:
         values = rows[row.stem.split(".", 1)[1]]
         found.update({f"{row.stem}.{c}": v for (c, _), v in zip(row.columns, values, strict=True)})
     return found
+
+
+def mismatches(report, expected: dict) -> dict:
+    """What differs between a report and a hand-checked expectation (meta fields and figures)."""
+    found = {f"meta.{k}": (getattr(report.meta, k), v) for k, v in expected["meta"].items() if getattr(report.meta, k) != v}
+    found.update({k: (report.figures.get(k), v) for k, v in expected["figures"].items() if report.figures.get(k) != v})
+    return found
