@@ -10,14 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from assistant.check import check_reports
+from assistant.config import Settings
 from assistant.errors import InputError
+from assistant.ingest import Ingestor
 from assistant.load import load_file
 from assistant.models import Report
 from assistant.parse import extract
-from assistant.render import render_findings, render_report, render_source_text
+from assistant.render import render_findings, render_hits, render_report, render_source_text
+from assistant.retrieve import Retriever
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -46,7 +50,25 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("files", nargs="+")
     check_cmd.add_argument("--json", action="store_true", help="按 SPEC §4 输出 JSON")
     check_cmd.set_defaults(run=_run_check)
+    ingest_cmd = commands.add_parser("ingest", help="把报告文件或文件夹（递归）抽取、核对后存入索引")
+    ingest_cmd.add_argument("paths", nargs="+")
+    _index_option(ingest_cmd)
+    ingest_cmd.set_defaults(run=_run_ingest)
+    search_cmd = commands.add_parser("search", help="在索引中检索报告正文段落（关键词与向量混合检索）")
+    search_cmd.add_argument("query")
+    search_cmd.add_argument("--body", help="机关名称（包含即可）")
+    search_cmd.add_argument("--region", help="地区（包含即可）")
+    search_cmd.add_argument("--year", type=int)
+    search_cmd.add_argument("--section", choices=["一", "二", "三", "四", "五", "六"])
+    search_cmd.add_argument("--top", type=int, default=5)
+    search_cmd.add_argument("--json", action="store_true")
+    _index_option(search_cmd)
+    search_cmd.set_defaults(run=_run_search)
     return parser
+
+
+def _index_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--index", help="索引目录（默认 index/，或环境变量 AUDIT_INDEX）")
 
 
 def _read(path: str) -> Report:
@@ -87,3 +109,31 @@ def _run_check(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_BAD_INPUT
     return EXIT_FINDINGS if any(f.severity == "error" for c in checked for f in c.findings) else EXIT_OK
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for path in missing:
+        print(f"audit: {path}: 文件或文件夹不存在", file=sys.stderr)
+    ingestor = Ingestor(Settings.from_env(args.index))
+    try:
+        summary = ingestor.ingest([p for p in args.paths if p not in missing], show_bar=sys.stderr.isatty())
+    finally:
+        ingestor.close()
+    print(summary.line())
+    return EXIT_BAD_INPUT if summary.failed or missing else EXIT_OK
+
+
+def _run_search(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args.index)
+    ingestor = Ingestor(settings)
+    try:
+        hits = Retriever(ingestor.db, ingestor.vectors).search(
+            args.query, body=args.body, region=args.region, year=args.year, section=args.section, top=args.top)
+    finally:
+        ingestor.close()
+    if args.json:
+        print(json.dumps({"query": args.query, "hits": [h.model_dump() for h in hits]}, ensure_ascii=False, indent=2))
+    else:
+        print(render_hits(args.query, hits))
+    return EXIT_OK

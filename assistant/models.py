@@ -168,3 +168,30 @@ class Finding(BaseModel):
 class CheckedReport(BaseModel):
     source: str
     findings: list[Finding]
+
+
+class NarrativeChunk(BaseModel):
+    """A paragraph-sized piece of a report's narrative, the unit of retrieval."""
+
+    id: str
+    section: SectionId
+    start_line: int
+    end_line: int
+    text: str
+
+
+class SearchHit(BaseModel):
+    """A retrieved narrative chunk with where it comes from and why it ranked."""
+
+    chunk_id: str
+    report: str
+    body: Optional[str]
+    region: Optional[str]
+    year: Optional[int]
+    section: str
+    start_line: int
+    end_line: int
+    text: str
+    score: float
+    keyword_rank: Optional[int] = None
+    vector_rank: Optional[int] = None

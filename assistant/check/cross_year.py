@@ -41,17 +41,17 @@ def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
         series.sort(key=lambda r: r.meta.year)
         for previous, current in zip(series, series[1:]):
             if current.meta.year == previous.meta.year + 1:
-                findings[current.source].extend(_carry_over(previous, current))
-            findings[current.source].extend(_copied(current, previous, same_body=True))
+                findings[current.source].extend(carry_over(previous, current))
+            findings[current.source].extend(copied(current, previous, same_body=True))
     for report in reports:
         others = [o for o in reports if o is not report and body_key(o) != body_key(report)
                   and o.meta.year == report.meta.year]
         for other in others:
-            findings[report.source].extend(_copied(report, other, same_body=False))
+            findings[report.source].extend(copied(report, other, same_body=False))
     return findings
 
 
-def _carry_over(previous: Report, current: Report) -> list[Finding]:
+def carry_over(previous: Report, current: Report) -> list[Finding]:
     mismatched = []
     for column, _ in APPLICANT_COLUMNS:
         before, now = previous.value(f"requests.carried_forward.{column}"), current.value(f"requests.carried_over.{column}")
@@ -70,7 +70,7 @@ def _carry_over(previous: Report, current: Report) -> list[Finding]:
                              f"上年报告：{previous.source}"))]
 
 
-def _copied(report: Report, other: Report, same_body: bool) -> list[Finding]:
+def copied(report: Report, other: Report, same_body: bool) -> list[Finding]:
     mine, theirs = report.section("五"), other.section("五")
     if mine is None or theirs is None:
         return []

@@ -6,6 +6,7 @@ its year changed ('2022年' → '2023年') still counts as copied.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,12 @@ def _sentences(text: str) -> list[tuple[int, int, str, frozenset[str]]]:
             grams = frozenset(squeezed[i : i + 3] for i in range(len(squeezed) - 2))
             found.append((match.start(), match.end(), squeezed, grams))
     return found
+
+
+def fingerprints(text: str) -> set[str]:
+    """Hashes of the masked sentences of a text: two texts sharing several are worth comparing."""
+
+    return {hashlib.blake2b(squeezed.encode("utf-8"), digest_size=8).hexdigest() for _, _, squeezed, _ in _sentences(text)}
 
 
 def copied_passages(text: str, other: str) -> tuple[list[Passage], float]:

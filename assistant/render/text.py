@@ -6,7 +6,7 @@ import unicodedata
 
 from assistant import catalogue
 from assistant.check.evidence import fmt
-from assistant.models import Cell, CellStatus, CheckedReport, DecodedText, Report
+from assistant.models import Cell, CellStatus, CheckedReport, DecodedText, Report, SearchHit
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _STATUS_MARK = {CellStatus.BLANK: "空", CellStatus.MISSING: "缺", CellStatus.AMBIGUOUS: "?"}
@@ -81,3 +81,16 @@ def render_source_text(document: DecodedText) -> str:
     """The decoded text with the 1-based line numbers that every citation uses."""
     digits = len(str(document.line_count))
     return "\n".join(f"{n:>{digits}}  {document.line_text(n)}" for n in range(1, document.line_count + 1))
+
+
+def render_hits(query: str, hits: list[SearchHit]) -> str:
+    if not hits:
+        return f"“{query}”：索引中没有找到相关段落。"
+    lines = [f"“{query}”：{len(hits)} 条结果"]
+    for number, hit in enumerate(hits, 1):
+        where = f"第{hit.start_line}行" if hit.start_line == hit.end_line else f"第{hit.start_line}–{hit.end_line}行"
+        lines.append(f"{number}. {hit.body or '（机关未识别）'} {hit.year or ''} 第{hit.section}部分 {where}  "
+                     f"[{hit.report}]  相关度 {hit.score:.4f}")
+        excerpt = hit.text.replace("\n", " ")
+        lines.append("   " + (excerpt if len(excerpt) <= 160 else excerpt[:160] + "…"))
+    return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""Settings read from the environment, the way the command line, the app and CI configure the tool.
+
+Secrets (API keys) are read here and never printed: `Settings.__repr__` masks them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, Field, SecretStr
+
+DEFAULT_INDEX = Path("index")
+
+
+class Settings(BaseModel):
+    index_dir: Path = DEFAULT_INDEX
+    chroma_url: Optional[str] = None
+    embedding_model: Optional[str] = None
+    llm_model: Optional[str] = None
+    openai_api_key: Optional[SecretStr] = Field(default=None, repr=False)
+    openai_base_url: Optional[str] = None
+
+    @classmethod
+    def from_env(cls, index_dir: Optional[str | Path] = None) -> "Settings":
+        env = os.environ
+        return cls(
+            index_dir=Path(index_dir or env.get("AUDIT_INDEX") or DEFAULT_INDEX),
+            chroma_url=env.get("AUDIT_CHROMA_URL") or None,
+            embedding_model=env.get("AUDIT_EMBEDDING_MODEL") or None,
+            llm_model=env.get("AUDIT_LLM_MODEL") or None,
+            openai_api_key=SecretStr(env["OPENAI_API_KEY"]) if env.get("OPENAI_API_KEY") else None,
+            openai_base_url=env.get("OPENAI_BASE_URL") or None,
+        )

@@ -1,0 +1,174 @@
+"""`audit ingest`: load → parse → check → store, for files and folders, idempotent and crash-safe.
+
+Order of writes for one report: the report and everything derived from it go to SQLite in one
+transaction, then its chunks to Chroma (ids derived from the content hash), then the previous
+version's chunks are removed from Chroma. SQLite decides what exists; `reconcile` runs at the start
+of every ingest and removes or re-adds Chroma entries so the two agree again after a killed run.
+Cross-report rules are recomputed for the reports a new one touches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from pydantic import BaseModel, Field
+from tqdm import tqdm
+
+from assistant.check import check_report
+from assistant.check.cross_year import body_key, carry_over, copied
+from assistant.check.similarity import fingerprints
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
+from assistant.models import Finding, NarrativeChunk, Report
+from assistant.parse import extract
+from assistant.retrieve.tokenize import tokenize
+from assistant.store import IndexDatabase, NarrativeVectors
+from assistant.store.chunks import narrative_chunks
+
+MIN_SHARED_SENTENCES = 2
+
+
+class IngestSummary(BaseModel):
+    new: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    replaced: list[str] = Field(default_factory=list)
+    failed: list[tuple[str, str]] = Field(default_factory=list)
+
+    def line(self) -> str:
+        text = (f"新增 {len(self.new)} 份，未变 {len(self.unchanged)} 份，替换 {len(self.replaced)} 份，"
+                f"失败 {len(self.failed)} 份")
+        if self.failed:
+            text += "：" + "；".join(f"{Path(s).name}（{reason}）" for s, reason in self.failed[:10])
+            text += "…" if len(self.failed) > 10 else ""
+        return text
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files given, and supported files under folders given (recursively), each once, sorted."""
+    found: dict[Path, None] = {}
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                    found[child.resolve()] = None
+        else:
+            found[path.resolve()] = None
+    return list(found)
+
+
+class Ingestor:
+    def __init__(self, settings: Settings) -> None:
+        self.db = IndexDatabase(settings.index_dir)
+        self.vectors = NarrativeVectors(settings)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def reconcile(self) -> tuple[int, int]:
+        """Make Chroma hold exactly the chunks SQLite has: (removed, added)."""
+        stored = set(self.db.chunk_ids())
+        present = self.vectors.ids()
+        orphans = sorted(present - stored)
+        self.vectors.delete(orphans)
+        missing = sorted(stored - present)
+        by_report: dict[int, list[str]] = {}
+        for chunk in self.db.chunks(missing).values():
+            by_report.setdefault(chunk.report_id, []).append(chunk.id)
+        for report_id, ids in by_report.items():
+            stored = self.db.report(report_id)
+            chunks = [NarrativeChunk(**c.model_dump(exclude={"report_id"})) for c in self.db.chunks(ids).values()]
+            self.vectors.add(chunks, chunk_metadata(report_id, stored.source, stored.body, stored.body_key,
+                                                    stored.region, stored.year))
+        return len(orphans), len(missing)
+
+    def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
+               show_bar: bool = False) -> IngestSummary:
+        self.reconcile()
+        files = expand(paths)
+        summary = IngestSummary()
+        bar = tqdm(files, desc="入库", unit="份", file=sys.stderr, disable=not show_bar)
+        for done, path in enumerate(bar, 1):
+            self._one(path, summary)
+            if progress:
+                progress(done, len(files))
+        return summary
+
+    def _one(self, path: Path, summary: IngestSummary) -> None:
+        source = str(path)
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise InputError(source, "文件过大")
+            data = path.read_bytes()
+        except OSError as error:
+            summary.failed.append((source, f"无法读取：{error.strerror or error}"))
+            return
+        except InputError as error:
+            summary.failed.append((source, error.reason))
+            return
+        content_hash = hashlib.sha256(data).hexdigest()
+        existing = self.db.report_by_source(source)
+        if (existing and existing.hash == content_hash) or (not existing and self.db.report_by_hash(content_hash)):
+            summary.unchanged.append(source)
+            return
+        try:
+            report = extract(load_bytes(data, source, path.suffix.lower()))
+        except InputError as error:
+            summary.failed.append((source, error.reason))
+            return
+        self._store(source, content_hash, report, existing.id if existing else None)
+        (summary.replaced if existing else summary.new).append(source)
+
+    def _store(self, source: str, content_hash: str, report: Report, previous_id: Optional[int]) -> None:
+        key = body_key(report)
+        chunks = narrative_chunks(report, content_hash)
+        old_chunks = self.db.chunk_ids(previous_id) if previous_id else []
+        report_id = self.db.write_report(
+            source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
+            fingerprints(report.section_text("五")))
+        meta = report.meta
+        self.vectors.add(chunks, chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year))
+        self.vectors.delete(sorted(set(old_chunks) - {chunk.id for chunk in chunks}))
+        self._refresh_cross_findings(report_id, report)
+
+    def _refresh_cross_findings(self, report_id: int, report: Report) -> None:
+        """Cross-report findings of the new report and of the reports whose findings it changes."""
+        key, year = body_key(report), report.meta.year
+        touched = {report_id: report}
+        if key and year:
+            for later in self.db.reports(body_key=key, year=year + 1):
+                touched[later.id] = self.db.load_report(later.id)
+        for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
+            other = self.db.report(partner)
+            if other and other.body_key != key and other.year == year:
+                touched.setdefault(partner, self.db.load_report(partner))
+        for touched_id, touched_report in touched.items():
+            self.db.replace_cross_findings(touched_id, self._cross_findings(touched_id, touched_report))
+
+    def _cross_findings(self, report_id: int, report: Report) -> list[Finding]:
+        key, year = body_key(report), report.meta.year
+        findings: list[Finding] = []
+        if not (key and year):
+            return findings
+        earlier = [r for r in self.db.reports(body_key=key) if r.year is not None and r.year < year]
+        if earlier:
+            previous_stored = max(earlier, key=lambda r: r.year)
+            previous = self.db.load_report(previous_stored.id)
+            if previous_stored.year == year - 1:
+                findings += carry_over(previous, report)
+            findings += copied(report, previous, same_body=True)
+        for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
+            other = self.db.report(partner)
+            if other and other.body_key != key and other.year == year:
+                findings += copied(report, self.db.load_report(partner), same_body=False)
+        return findings
+
+
+def chunk_metadata(report_id: int, source: str, body: Optional[str], key: Optional[str], region: Optional[str],
+                   year: Optional[int]) -> dict:
+    """Chroma metadata of a report's chunks (Chroma stores no nulls: '' and -1 stand for unknown)."""
+    return {"report_id": report_id, "source": source, "body": body or "", "body_key": key or "",
+            "region": region or "", "year": year or -1}

@@ -1,0 +1,98 @@
+"""Hybrid retrieval over the narrative: BM25 on jieba tokens fused with Chroma's vector ranking by
+reciprocal rank fusion, with filters by body, region, year and section.
+
+The BM25 index is rebuilt from the tokens stored at ingest time whenever the store's generation
+changes, so searching never re-segments the corpus. Chroma results whose chunk SQLite does not
+know (left by a killed ingest) are ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import bm25s
+import numpy as np
+
+from assistant.models import SearchHit
+from assistant.retrieve.tokenize import tokenize
+from assistant.store import IndexDatabase, NarrativeVectors
+
+RRF_K = 60
+CANDIDATES = 50
+
+
+class _KeywordIndex:
+    def __init__(self, rows: list[tuple[str, int, str, list[str]]]) -> None:
+        self.ids = [row[0] for row in rows]
+        self.report_ids = np.array([row[1] for row in rows], dtype=np.int64)
+        self.sections = np.array([row[2] for row in rows])
+        self.bm25 = bm25s.BM25()
+        if rows:
+            self.bm25.index([row[3] or ["∅"] for row in rows], show_progress=False)
+
+    def ranked(self, query_tokens: list[str], allowed_reports: Optional[set[int]], section: Optional[str],
+               limit: int) -> list[str]:
+        if not self.ids or not query_tokens:
+            return []
+        scores = self.bm25.get_scores(query_tokens)
+        mask = scores > 0
+        if allowed_reports is not None:
+            mask &= np.isin(self.report_ids, list(allowed_reports))
+        if section:
+            mask &= self.sections == section
+        candidates = np.flatnonzero(mask)
+        best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
+        return [self.ids[i] for i in best]
+
+
+class Retriever:
+    def __init__(self, db: IndexDatabase, vectors: NarrativeVectors) -> None:
+        self.db = db
+        self.vectors = vectors
+        self._keyword: Optional[_KeywordIndex] = None
+        self._generation = -1
+
+    def _keyword_index(self) -> _KeywordIndex:
+        generation = self.db.generation
+        if self._keyword is None or generation != self._generation:
+            self._keyword = _KeywordIndex(self.db.chunk_tokens())
+            self._generation = generation
+        return self._keyword
+
+    def search(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
+               year: Optional[int] = None, section: Optional[str] = None, top: int = 5) -> list[SearchHit]:
+        allowed: Optional[set[int]] = None
+        if body or region or year:
+            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year)}
+            if not allowed:
+                return []
+        keyword = self._keyword_index().ranked(tokenize(query), allowed, section, CANDIDATES)
+        vector = self.vectors.query(query, CANDIDATES, _where(allowed, section))
+        fused: dict[str, float] = {}
+        for ranking in (keyword, vector):
+            for rank, chunk_id in enumerate(ranking, 1):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        chunks = self.db.chunks(list(fused))
+        ordered = sorted((cid for cid in fused if cid in chunks), key=lambda cid: (-fused[cid], cid))[:top]
+        hits = []
+        for chunk_id in ordered:
+            chunk = chunks[chunk_id]
+            report = self.db.report(chunk.report_id)
+            hits.append(SearchHit(
+                chunk_id=chunk_id, report=report.source, body=report.body, region=report.region, year=report.year,
+                section=chunk.section, start_line=chunk.start_line, end_line=chunk.end_line, text=chunk.text,
+                score=round(fused[chunk_id], 6),
+                keyword_rank=keyword.index(chunk_id) + 1 if chunk_id in keyword else None,
+                vector_rank=vector.index(chunk_id) + 1 if chunk_id in vector else None))
+        return hits
+
+
+def _where(allowed: Optional[set[int]], section: Optional[str]) -> Optional[dict]:
+    clauses = []
+    if allowed is not None:
+        clauses.append({"report_id": {"$in": sorted(allowed)}})
+    if section:
+        clauses.append({"section": section})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

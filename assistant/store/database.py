@@ -1,0 +1,194 @@
+"""The figures store: reports, figures, findings, sections and narrative chunks in one SQLite file.
+
+SQLite is the source of truth of the index: a report and everything derived from it is written in
+one transaction, so a killed ingest leaves either the old version or the new one, never half.
+The Chroma collection is reconciled against the `chunks` table (see `assistant.ingest`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from pydantic import BaseModel
+
+from assistant.models import DecodedText, Finding, NarrativeChunk, Report
+from assistant.parse import extract
+
+DATABASE_NAME = "figures.sqlite"
+_REPORT_COLUMNS = "id, source, hash, title, body, body_key, region, year, template"
+
+
+class StoredReport(BaseModel):
+    id: int
+    source: str
+    hash: str
+    title: Optional[str]
+    body: Optional[str]
+    body_key: Optional[str]
+    region: Optional[str]
+    year: Optional[int]
+    template: Optional[str]
+
+
+class StoredChunk(BaseModel):
+    id: str
+    report_id: int
+    section: str
+    start_line: int
+    end_line: int
+    text: str
+
+
+class IndexDatabase:
+    def __init__(self, index_dir: Path) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.path = index_dir / DATABASE_NAME
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        self._db.executescript(resources.files("assistant.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write_report(self, source: str, content_hash: str, body_key: Optional[str], report: Report,
+                     findings: Sequence[Finding], chunks: Sequence[tuple[NarrativeChunk, list[str]]],
+                     problem_hashes: Iterable[str]) -> int:
+        """Replace whatever the index holds for `source` with this report, atomically."""
+        db = self._db
+        document = report.document
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM reports WHERE source = ?", (source,))
+            meta = report.meta
+            cursor = db.execute(
+                "INSERT INTO reports (source, hash, title, body, body_key, region, year, template, encoding, text,"
+                " page_starts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (source, content_hash, meta.title, meta.body, body_key, meta.region, meta.year, meta.template,
+                 document.encoding, document.text, json.dumps(document.page_starts),
+                 datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            report_id = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO figures (report_id, key, value, raw, line, page, status) VALUES (?,?,?,?,?,?,?)",
+                [(report_id, c.key, c.value, c.raw, c.line, document.page_of(c.line), c.status.value)
+                 for c in report.cells])
+            db.executemany(
+                "INSERT INTO sections (report_id, section, title, start_line, end_line) VALUES (?,?,?,?,?)",
+                [(report_id, s.id, s.title, s.start_line, s.end_line) for s in report.sections])
+            self._insert_findings(report_id, findings, cross=False)
+            db.executemany(
+                "INSERT INTO chunks (id, report_id, section, start_line, end_line, text, tokens) VALUES (?,?,?,?,?,?,?)",
+                [(c.id, report_id, c.section, c.start_line, c.end_line, c.text, " ".join(tokens)) for c, tokens in chunks])
+            db.executemany("INSERT INTO problem_sentences (report_id, hash) VALUES (?,?)",
+                           [(report_id, h) for h in set(problem_hashes)])
+            self._bump_generation()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return report_id
+
+    def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM findings WHERE report_id = ? AND cross_report = 1", (report_id,))
+            self._insert_findings(report_id, findings, cross=True)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _insert_findings(self, report_id: int, findings: Sequence[Finding], cross: bool) -> None:
+        self._db.executemany(
+            "INSERT INTO findings (report_id, rule, severity, message, keys, evidence, cross_report) VALUES (?,?,?,?,?,?,?)",
+            [(report_id, f.rule, f.severity, f.message, json.dumps(f.keys, ensure_ascii=False),
+              json.dumps([e.model_dump() for e in f.evidence], ensure_ascii=False), int(cross)) for f in findings])
+
+    def _bump_generation(self) -> None:
+        self._db.execute("UPDATE state SET value = value + 1 WHERE name = 'generation'")
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        return self._db.execute("SELECT value FROM state WHERE name = 'generation'").fetchone()[0]
+
+    def report_by_source(self, source: str) -> Optional[StoredReport]:
+        return self._one("SELECT * FROM reports WHERE source = ?", (source,))
+
+    def report_by_hash(self, content_hash: str) -> Optional[StoredReport]:
+        return self._one("SELECT * FROM reports WHERE hash = ?", (content_hash,))
+
+    def report(self, report_id: int) -> Optional[StoredReport]:
+        return self._one("SELECT * FROM reports WHERE id = ?", (report_id,))
+
+    def reports(self, body: Optional[str] = None, region: Optional[str] = None, year: Optional[int] = None,
+                body_key: Optional[str] = None) -> list[StoredReport]:
+        clauses, values = [], []
+        for column, value, exact in (("body", body, False), ("region", region, False), ("year", year, True),
+                                     ("body_key", body_key, True)):
+            if value is None:
+                continue
+            clauses.append(f"{column} = ?" if exact else f"({column} LIKE ? OR source LIKE ?)")
+            values += [value] if exact else [f"%{value}%", f"%{value}%"]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = self._db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports{where} ORDER BY body_key, year, source",
+                                values).fetchall()
+        return [StoredReport(**dict(row)) for row in rows]
+
+    def chunk_ids(self, report_id: Optional[int] = None) -> list[str]:
+        if report_id is None:
+            return [row[0] for row in self._db.execute("SELECT id FROM chunks")]
+        return [row[0] for row in self._db.execute("SELECT id FROM chunks WHERE report_id = ?", (report_id,))]
+
+    def chunks(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
+        found: dict[str, StoredChunk] = {}
+        for start in range(0, len(ids), 500):
+            batch = list(ids[start : start + 500])
+            marks = ",".join("?" * len(batch))
+            for row in self._db.execute(f"SELECT id, report_id, section, start_line, end_line, text FROM chunks"
+                                        f" WHERE id IN ({marks})", batch):
+                found[row["id"]] = StoredChunk(**dict(row))
+        return found
+
+    def chunk_tokens(self) -> list[tuple[str, int, str, list[str]]]:
+        """(id, report_id, section, tokens) of every chunk, in a stable order, for keyword indexing."""
+        rows = self._db.execute("SELECT id, report_id, section, tokens FROM chunks ORDER BY rowid")
+        return [(row[0], row[1], row[2], row[3].split()) for row in rows]
+
+    def problem_partners(self, report_id: int, minimum_shared: int) -> list[int]:
+        rows = self._db.execute(
+            "SELECT other.report_id, COUNT(*) FROM problem_sentences mine JOIN problem_sentences other"
+            " ON other.hash = mine.hash AND other.report_id != mine.report_id WHERE mine.report_id = ?"
+            " GROUP BY other.report_id HAVING COUNT(*) >= ?", (report_id, minimum_shared))
+        return [row[0] for row in rows]
+
+    def load_report(self, report_id: int) -> Report:
+        """The full extracted report, re-derived from the stored text (extraction is deterministic)."""
+        row = self._db.execute("SELECT source, encoding, text, page_starts FROM reports WHERE id = ?", (report_id,)).fetchone()
+        document = DecodedText(source=row["source"], encoding=row["encoding"], text=row["text"],
+                               page_starts=json.loads(row["page_starts"]))
+        return extract(document)
+
+    def findings(self, report_id: int) -> list[Finding]:
+        rows = self._db.execute("SELECT rule, severity, message, keys, evidence FROM findings WHERE report_id = ?"
+                                " ORDER BY id", (report_id,))
+        return [Finding(rule=r["rule"], severity=r["severity"], message=r["message"], keys=json.loads(r["keys"]),
+                        evidence=json.loads(r["evidence"])) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("reports", "figures", "findings", "chunks")}
+
+    def _one(self, sql: str, values: tuple) -> Optional[StoredReport]:
+        row = self._db.execute(f"SELECT {_REPORT_COLUMNS} FROM ({sql})", values).fetchone()
+        return StoredReport(**dict(row)) if row else None

@@ -1,0 +1,109 @@
+"""Embedding functions for the narrative collection, chosen by configuration.
+
+The default works offline and downloads nothing: character uni- and bi-grams hashed into a fixed
+vector (a lexical embedding; with BM25 beside it, retrieval stays good without any model). An
+OpenAI-compatible embeddings endpoint (OpenAI, DeepSeek, Qwen, vLLM, Ollama) is used when
+AUDIT_EMBEDDING_MODEL is set, with OPENAI_API_KEY / OPENAI_BASE_URL. Each function has its own
+collection name, so switching models never mixes vectors of two spaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from openai import OpenAI
+
+from assistant.config import Settings
+
+_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+")
+
+
+class HashingEmbedding(EmbeddingFunction[Documents]):
+    """Deterministic offline embedding of character n-grams (the product's default)."""
+
+    def __init__(self, dimensions: int = 768) -> None:
+        self.dimensions = dimensions
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return [self._embed(text) for text in input]
+
+    def _embed(self, text: str) -> np.ndarray:
+        units = _CJK_OR_WORD.findall(text)
+        vector = np.zeros(self.dimensions, dtype=np.float32)
+        for gram, weight in [(u, 0.5) for u in units] + [(a + b, 1.0) for a, b in zip(units, units[1:])]:
+            digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+            bucket = int.from_bytes(digest[:4], "little") % self.dimensions
+            vector[bucket] += weight if digest[4] & 1 else -weight
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    @staticmethod
+    def name() -> str:
+        return "disclosure-hashing-v1"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "l2", "ip"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"dimensions": self.dimensions}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "HashingEmbedding":
+        return HashingEmbedding(int(config.get("dimensions", 768)))
+
+    @property
+    def slug(self) -> str:
+        return f"hashing{self.dimensions}"
+
+
+class OpenAICompatibleEmbedding(EmbeddingFunction[Documents]):
+    """Embeddings from an OpenAI-compatible endpoint, batched, with the client's own retries."""
+
+    BATCH = 64
+
+    def __init__(self, model: str, api_key: str | None = None, base_url: str | None = None, timeout: float = 30.0) -> None:
+        self.model = model
+        self.base_url = base_url
+        self._client = OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout, max_retries=2)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        vectors: list[np.ndarray] = []
+        for start in range(0, len(input), self.BATCH):
+            response = self._client.embeddings.create(model=self.model, input=list(input[start : start + self.BATCH]))
+            vectors += [np.asarray(item.embedding, dtype=np.float32) for item in sorted(response.data, key=lambda d: d.index)]
+        return vectors
+
+    @staticmethod
+    def name() -> str:
+        return "disclosure-openai-compatible"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "l2", "ip"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.model, "base_url": self.base_url}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "OpenAICompatibleEmbedding":
+        return OpenAICompatibleEmbedding(config["model"], base_url=config.get("base_url"))
+
+    @property
+    def slug(self) -> str:
+        return "openai-" + re.sub(r"[^A-Za-z0-9]+", "-", self.model).strip("-").lower()
+
+
+def embedding_for(settings: Settings) -> HashingEmbedding | OpenAICompatibleEmbedding:
+    if settings.embedding_model:
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        return OpenAICompatibleEmbedding(settings.embedding_model, api_key=key, base_url=settings.openai_base_url)
+    return HashingEmbedding()
