@@ -1,0 +1,93 @@
+"""Index at scale: the corpus and seeds copied until there are ≥ N reports (each copy gets a
+marker line so its content hash differs), then `audit ingest` timed in a child process, search
+latency over the retrieval questions, index size on disk and peak memory.
+
+Usage: python bench/index_scale.py [--reports 1000] [--searches 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+SOURCES = [PROJECT / "examples" / "reports", PROJECT.parent / "shared" / "corpus" / "raw"]
+sys.path.insert(0, str(PROJECT / "tests"))
+
+
+def copies(folder: Path, wanted: int) -> int:
+    originals = [p for source in SOURCES for p in sorted(source.iterdir()) if p.is_file()]
+    made = 0
+    round_number = 0
+    while made < wanted:
+        for original in originals:
+            marker = f"\n（第{round_number}份副本）\n".encode("utf-8")
+            data = original.read_bytes()
+            if original.suffix == ".txt":
+                data = data + marker
+            else:
+                data = data + b"\n%" + marker
+            (folder / f"r{round_number:03d}_{original.name}").write_bytes(data)
+            made += 1
+        round_number += 1
+    return made
+
+
+def size_mib(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--searches", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        reports, index = Path(scratch) / "reports", Path(scratch) / "index"
+        reports.mkdir()
+        count = copies(reports, args.reports)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "assistant", "ingest", str(reports), "--index", str(index)], check=True)
+        elapsed = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"ingest: {count} reports in {elapsed:.1f} s = {count / elapsed:.1f} reports/s, peak RSS {peak:.0f} MiB")
+        print(f"index on disk: {size_mib(index):.1f} MiB (SQLite {size_mib(index / 'figures.sqlite') if (index / 'figures.sqlite').exists() else 0:.1f} MiB)")
+        again = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "assistant", "ingest", str(reports), "--index", str(index)], check=True)
+        print(f"re-ingest of unchanged files: {time.perf_counter() - again:.1f} s")
+
+        from retrieval_questions import QUESTIONS
+
+        from assistant.config import Settings
+        from assistant.ingest import Ingestor
+        from assistant.retrieve import Retriever
+
+        ingestor = Ingestor(Settings(index_dir=index))
+        retriever = Retriever(ingestor.db, ingestor.vectors)
+        warm = time.perf_counter()
+        retriever.search("政务新媒体")
+        print(f"first search (builds the BM25 index from stored tokens): {1000 * (time.perf_counter() - warm):.0f} ms")
+        rng = random.Random(7)
+        latencies = []
+        for _ in range(args.searches):
+            question, filters, _, _ = rng.choice(QUESTIONS)
+            begin = time.perf_counter()
+            retriever.search(question, top=5, **filters)
+            latencies.append(1000 * (time.perf_counter() - begin))
+        latencies.sort()
+        p95 = latencies[int(0.95 * (len(latencies) - 1))]
+        print(f"search latency over {len(latencies)} queries: p50 {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms")
+        print(f"peak RSS of this process (searching): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        ingestor.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

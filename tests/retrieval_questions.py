@@ -1,0 +1,43 @@
+"""Hand-written retrieval questions over the seeds and the corpus: (question, filters, file, section).
+
+Each expected passage was read in the source; questions paraphrase it the way a reviewer asks.
+"""
+
+QUESTIONS = [
+    ("政务新媒体账号代运营机构资质能力不足", {}, "000_ac79e17d4ed72742.txt", "五"),
+    ("基层政务公开工作人员流动性大怎么解决", {}, "001_9b265bb38da02cc5.txt", "五"),
+    ("重点民生领域政务公开力度需要加强", {}, "002_ffb7cb016be5db93.txt", "五"),
+    ("政务服务好差评机制提升群众满意度", {}, "003_e8142887fca8d37a.txt", "一"),
+    ("街道对政务公开的政治意识有待提高", {}, "004_1289612543b54ddb.txt", "五"),
+    ("政策解读内容简单形式单一", {"year": 2024, "body": "淮安"}, "huaian_2024.pdf", "五"),
+    ("复杂申请件研判能力不足 答复文书规范性", {}, "huaian_hongzequ_2024.pdf", "五"),
+    ("依申请公开工作规范性有待提高", {"body": "洪泽区", "year": 2023}, "huaian_hongzequ_2023.pdf", "五"),
+    ("重大行政决策预公开程度不够，意见征集形式单一", {}, "pingtan_2022.txt", "五"),
+    ("信息发布属性界定不精确，存在信息噪音", {"body": "管委会办公室"}, "pingtan_guanweihuibangongshi_2023.txt", "五"),
+    ("智能化数字化手段运用还不够", {"year": 2024}, "pingtan_2024.txt", "五"),
+    ("平台互动功能不足，依申请公开答复质量待提升", {"year": 2025}, "pingtan_2025.txt", "五"),
+    ("财政金融局处室主动公开意识有待加强", {"year": 2023}, "pingtan_caizhengjinrongju_2023.txt", "五"),
+    ("工作人员对信息公开属性认定不够准确", {"body": "公安局"}, "pingtan_gonganju_2024.txt", "五"),
+    ("网站政策检索和智能问答服务水平不高", {}, "pingtan_guanweihuibangongshi_2025.txt", "五"),
+    ("机构改革后刚开展信息公开工作人员少力量薄", {"body": "国有资产"}, "pingtan_guoziju_2019.txt", "五"),
+    ("依申请公开答复存在临期答复情况", {}, "pingtan_jiaotongjiansheju_2025.txt", "五"),
+    ("与全媒体资源平台合作开展政策解读", {}, "pingtan_jingjifazhanju_2020.txt", "五"),
+    ("群众对民意征集和网上调查参与度不高", {}, "pingtan_jinjingpianqu_2024.txt", "五"),
+    ("乡村振兴和民生服务领域公开内容偏少", {}, "pingtan_jinjingpianqu_2025.txt", "五"),
+    ("政务公开标准目录需要进一步细化", {"body": "君山"}, "pingtan_junshanpianqu_2020.txt", "五"),
+    ("权责清单和双随机监管信息栏目设置不完整", {}, "pingtan_lvyouwentiju_2021.txt", "五"),
+    ("微信公众号宣传推广力度有待加强", {}, "pingtan_nongyenongcunju_2022.txt", "五"),
+    ("调查征集结果反馈内容不规范", {}, "pingtan_shehuishiyeju_2023.txt", "五"),
+    ("群众留言咨询的回复效率和质量有待提升", {"year": 2025}, "pingtan_shehuishiyeju_2025.txt", "五"),
+    ("用动画音频视频H5等形式开展政策解读", {"year": 2025}, "pingtan_shichangjianduju_2025.txt", "五"),
+    ("政策文件公开征求意见时间较短", {}, "pingtan_xingzhengshenpiju_2025.txt", "五"),
+    ("政务公开网络系统维护和学习培训存在薄弱环节", {}, "pingtan_zonghezhifayingjiju_2020.txt", "五"),
+    ("全年收取信息处理费多少", {"body": "淮安市人民政府", "year": 2024}, "huaian_2024.pdf", "六"),
+    ("政务服务中心大厅设置政务公开专区", {}, "003_e8142887fca8d37a.txt", "一"),
+    ("疫情防控专栏发布了多少条信息", {"body": "越城区"}, "001_9b265bb38da02cc5.txt", "一"),
+    ("推广一件事公开办理模式", {}, "000_ac79e17d4ed72742.txt", "一"),
+    ("网站老年模式和移动端适配改造", {}, "000_ac79e17d4ed72742.txt", "一"),
+    ("受理的21件政府信息公开申请如何分类处置", {"body": "市场监督", "year": 2025},
+     "pingtan_shichangjianduju_2025.txt", "一"),
+    ("本年度全区共收到多少件申请，办结多少件", {"year": 2021, "body": "平潭综合实验区"}, "pingtan_2021.txt", "一"),
+]
