@@ -30,6 +30,7 @@ from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.chunks import narrative_chunks
 
 MIN_SHARED_SENTENCES = 2
+FLUSH_CHUNKS = 1000
 
 
 class IngestSummary(BaseModel):
@@ -61,9 +62,15 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 
 
 class Ingestor:
+    """Writes reports to the index. Chroma writes are batched (one upsert per ~1000 chunks is far
+    cheaper than one per report); SQLite stays the source of truth, so a crash before a flush only
+    leaves chunks for `reconcile` to add."""
+
     def __init__(self, settings: Settings) -> None:
         self.db = IndexDatabase(settings.index_dir)
         self.vectors = NarrativeVectors(settings)
+        self._pending: list[tuple[NarrativeChunk, dict]] = []
+        self._stale: list[str] = []
 
     def close(self) -> None:
         self.db.close()
@@ -80,9 +87,9 @@ class Ingestor:
             by_report.setdefault(chunk.report_id, []).append(chunk.id)
         for report_id, ids in by_report.items():
             stored = self.db.report(report_id)
-            chunks = [NarrativeChunk(**c.model_dump(exclude={"report_id"})) for c in self.db.chunks(ids).values()]
-            self.vectors.add(chunks, chunk_metadata(report_id, stored.source, stored.body, stored.body_key,
-                                                    stored.region, stored.year))
+            metadata = chunk_metadata(report_id, stored.source, stored.body, stored.body_key, stored.region, stored.year)
+            self.vectors.add([(NarrativeChunk(**c.model_dump(exclude={"report_id"})), metadata)
+                              for c in self.db.chunks(ids).values()])
         return len(orphans), len(missing)
 
     def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
@@ -91,11 +98,21 @@ class Ingestor:
         files = expand(paths)
         summary = IngestSummary()
         bar = tqdm(files, desc="入库", unit="份", file=sys.stderr, disable=not show_bar)
-        for done, path in enumerate(bar, 1):
-            self._one(path, summary)
-            if progress:
-                progress(done, len(files))
+        try:
+            for done, path in enumerate(bar, 1):
+                self._one(path, summary)
+                if len(self._pending) >= FLUSH_CHUNKS:
+                    self._flush()
+                if progress:
+                    progress(done, len(files))
+        finally:
+            self._flush()
         return summary
+
+    def _flush(self) -> None:
+        self.vectors.add(self._pending)
+        self.vectors.delete(self._stale)
+        self._pending, self._stale = [], []
 
     def _one(self, path: Path, summary: IngestSummary) -> None:
         source = str(path)
@@ -130,8 +147,9 @@ class Ingestor:
             source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
             fingerprints(report.section_text("五")))
         meta = report.meta
-        self.vectors.add(chunks, chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year))
-        self.vectors.delete(sorted(set(old_chunks) - {chunk.id for chunk in chunks}))
+        metadata = chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year)
+        self._pending += [(chunk, metadata) for chunk in chunks]
+        self._stale += sorted(set(old_chunks) - {chunk.id for chunk in chunks})
         self._refresh_cross_findings(report_id, report)
 
     def _refresh_cross_findings(self, report_id: int, report: Report) -> None:

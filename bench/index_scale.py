@@ -58,7 +58,8 @@ def main() -> int:
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"ingest: {count} reports in {elapsed:.1f} s = {count / elapsed:.1f} reports/s, peak RSS {peak:.0f} MiB")
-        print(f"index on disk: {size_mib(index):.1f} MiB (SQLite {size_mib(index / 'figures.sqlite') if (index / 'figures.sqlite').exists() else 0:.1f} MiB)")
+        sqlite = sum(p.stat().st_size for p in index.glob("figures.sqlite*")) / 2**20
+        print(f"index on disk: {size_mib(index):.1f} MiB (SQLite {sqlite:.1f} MiB, Chroma {size_mib(index / 'chroma'):.1f} MiB)")
         again = time.perf_counter()
         subprocess.run([sys.executable, "-m", "assistant", "ingest", str(reports), "--index", str(index)], check=True)
         print(f"re-ingest of unchanged files: {time.perf_counter() - again:.1f} s")

@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.models import NarrativeChunk
 from assistant.store.embeddings import embedding_for
 
-BATCH = 256
+BATCH = 1000
 
 
 class NarrativeVectors:
@@ -30,13 +30,14 @@ class NarrativeVectors:
         self.collection = self._client.get_or_create_collection(
             name=f"narrative-{self.embedding.slug}", embedding_function=self.embedding)
 
-    def add(self, chunks: Sequence[NarrativeChunk], metadata: dict[str, Any]) -> None:
+    def add(self, chunks: Sequence[tuple[NarrativeChunk, dict[str, Any]]]) -> None:
+        """Upsert chunks, each with its report's metadata, in large batches."""
         for start in range(0, len(chunks), BATCH):
             batch = chunks[start : start + BATCH]
             self.collection.upsert(
-                ids=[c.id for c in batch], documents=[c.text for c in batch],
-                metadatas=[{**metadata, "section": c.section, "start_line": c.start_line, "end_line": c.end_line}
-                           for c in batch])
+                ids=[c.id for c, _ in batch], documents=[c.text for c, _ in batch],
+                metadatas=[{**meta, "section": c.section, "start_line": c.start_line, "end_line": c.end_line}
+                           for c, meta in batch])
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), BATCH):
