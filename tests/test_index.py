@@ -192,3 +192,25 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path):
         assert rerun.stdout.startswith(f"新增 {total - partial} 份，未变 {partial} 份，替换 0 份，失败 0 份")
     finally:
         ingestor.close()
+
+
+def test_openai_compatible_embeddings_endpoint(tmp_path):
+    from scripted_openai import ScriptedOpenAI, failure
+
+    with ScriptedOpenAI() as endpoint:
+        endpoint.script("/v1/embeddings", failure(500))
+        settings = Settings(index_dir=tmp_path / "index", embedding_model="text-embedding-test",
+                            openai_base_url=endpoint.base_url)
+        ingestor = Ingestor(settings)
+        try:
+            summary = ingestor.ingest([SAMPLES])
+            assert len(summary.new) == 5
+            assert ingestor.vectors.collection.name == "narrative-openai-text-embedding-test"
+            assert ingestor.vectors.ids() == set(ingestor.db.chunk_ids())
+            hits = Retriever(ingestor.db, ingestor.vectors).search("政务新媒体", top=3)
+            assert hits and any(h.vector_rank for h in hits)
+        finally:
+            ingestor.close()
+        paths = [path for path, _ in endpoint.requests]
+        assert paths.count("/v1/embeddings") >= 3  # the scripted 500, its retry, the rest, the query
+        assert all(body["model"] == "text-embedding-test" for _, body in endpoint.requests)
