@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from assistant.answer import Assistant
 from assistant.check import check_reports
 from assistant.config import Settings
 from assistant.errors import InputError
@@ -20,7 +21,7 @@ from assistant.ingest import Ingestor
 from assistant.load import load_file
 from assistant.models import Report
 from assistant.parse import extract
-from assistant.render import render_findings, render_hits, render_report, render_source_text
+from assistant.render import render_answer, render_findings, render_hits, render_report, render_source_text
 from assistant.retrieve import Retriever
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -64,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     search_cmd.add_argument("--json", action="store_true")
     _index_option(search_cmd)
     search_cmd.set_defaults(run=_run_search)
+    ask_cmd = commands.add_parser("ask", help="就索引中的年报提问，回答中的数字和引文均经核验")
+    ask_cmd.add_argument("question")
+    ask_cmd.add_argument("--json", action="store_true")
+    _index_option(ask_cmd)
+    ask_cmd.set_defaults(run=_run_ask)
     return parser
 
 
@@ -136,4 +142,15 @@ def _run_search(args: argparse.Namespace) -> int:
         print(json.dumps({"query": args.query, "hits": [h.model_dump() for h in hits]}, ensure_ascii=False, indent=2))
     else:
         print(render_hits(args.query, hits))
+    return EXIT_OK
+
+
+def _run_ask(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args.index)
+    ingestor = Ingestor(settings)
+    try:
+        answer = Assistant(ingestor.db, Retriever(ingestor.db, ingestor.vectors), settings).ask(args.question)
+    finally:
+        ingestor.close()
+    print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
     return EXIT_OK

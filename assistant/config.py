@@ -19,6 +19,7 @@ class Settings(BaseModel):
     chroma_url: Optional[str] = None
     embedding_model: Optional[str] = None
     llm_model: Optional[str] = None
+    llm_timeout: float = 60.0
     openai_api_key: Optional[SecretStr] = Field(default=None, repr=False)
     openai_base_url: Optional[str] = None
 
@@ -30,6 +31,7 @@ class Settings(BaseModel):
             chroma_url=env.get("AUDIT_CHROMA_URL") or None,
             embedding_model=env.get("AUDIT_EMBEDDING_MODEL") or None,
             llm_model=env.get("AUDIT_LLM_MODEL") or None,
+            llm_timeout=float(env.get("AUDIT_LLM_TIMEOUT") or 60),
             openai_api_key=SecretStr(env["OPENAI_API_KEY"]) if env.get("OPENAI_API_KEY") else None,
             openai_base_url=env.get("OPENAI_BASE_URL") or None,
         )

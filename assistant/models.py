@@ -195,3 +195,15 @@ class SearchHit(BaseModel):
     score: float
     keyword_rank: Optional[int] = None
     vector_rank: Optional[int] = None
+
+
+class Answer(BaseModel):
+    """`audit ask --json` (SPEC §4), plus the numbers code computed (`derived`) and why a model's
+    answer was replaced (`note`)."""
+
+    answer: str
+    citations: list[dict]
+    verified: bool
+    mode: Literal["offline", "llm"]
+    derived: list[dict] = Field(default_factory=list)
+    note: Optional[str] = None

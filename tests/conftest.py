@@ -37,3 +37,18 @@ def corpus_reports() -> dict[str, Report]:
     if not raw.exists():
         pytest.skip(f"corpus not available at {CORPUS}")
     return {path.name: read(path) for path in sorted(raw.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def indexed(tmp_path_factory):
+    """One index of the seeds and the corpus, shared by the index and question-answering tests."""
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+
+    raw = CORPUS / "raw"
+    if not raw.exists():
+        pytest.skip(f"corpus not available at {CORPUS}")
+    ingestor = Ingestor(Settings(index_dir=tmp_path_factory.mktemp("index")))
+    summary = ingestor.ingest([SAMPLES, raw])
+    yield ingestor, summary
+    ingestor.close()

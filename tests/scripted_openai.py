@@ -1,7 +1,8 @@
 """A scripted OpenAI-compatible HTTP server on localhost, for tests of the real client code.
 
-Serves /v1/embeddings (deterministic vectors from character codes) and records every request,
-so tests can assert what the client sent. Replies can be scripted per path (status, body, delay).
+Serves /v1/embeddings (deterministic vectors) and /v1/chat/completions (scripted replies, streamed
+as server-sent events when the client asks for a stream), and records every request so tests can
+assert what the client sent. Unscripted chat requests get a 500.
 """
 
 from __future__ import annotations
@@ -10,16 +11,26 @@ import hashlib
 import json
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
-Reply = tuple[int, Any, float]
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    delay: float = 0.0
+    events: Optional[list[dict]] = None
+
+
+Script = Callable[[dict], Reply]
 
 
 class ScriptedOpenAI:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict]] = []
-        self.scripts: dict[str, list[Callable[[dict], Reply]]] = {}
+        self.scripts: dict[str, list[Script]] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -27,14 +38,31 @@ class ScriptedOpenAI:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 server.requests.append((self.path, body))
-                status, payload, delay = server._reply(self.path, body)
-                time.sleep(delay)
+                reply = server._reply(self.path, body)
+                time.sleep(reply.delay)
+                try:
+                    if reply.events is not None and body.get("stream"):
+                        self._stream(reply.events)
+                    else:
+                        self._json(reply.status, reply.body if reply.events is None else _collapse(reply.events))
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+
+            def _json(self, status: int, payload: Any) -> None:
                 data = json.dumps(payload).encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _stream(self, events: list[dict]) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for event in events:
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode("utf-8"))
+                self.wfile.write(b"data: [DONE]\n\n")
 
             def log_message(self, *args: Any) -> None:
                 return
@@ -46,16 +74,22 @@ class ScriptedOpenAI:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
 
-    def script(self, path: str, *replies: Callable[[dict], Reply]) -> None:
+    def script(self, path: str, *replies: Script) -> None:
         self.scripts.setdefault(path, []).extend(replies)
+
+    def chat(self, *replies: Script) -> None:
+        self.script("/v1/chat/completions", *replies)
+
+    def chat_requests(self) -> list[dict]:
+        return [body for path, body in self.requests if path.endswith("/chat/completions")]
 
     def _reply(self, path: str, body: dict) -> Reply:
         queue = self.scripts.get(path)
         if queue:
             return queue.pop(0)(body)
         if path.endswith("/embeddings"):
-            return 200, embeddings_reply(body), 0.0
-        return 404, {"error": {"message": "not scripted"}}, 0.0
+            return Reply(body=embeddings_reply(body))
+        return Reply(status=500, body={"error": {"message": "not scripted", "type": "server_error"}})
 
     def __enter__(self) -> "ScriptedOpenAI":
         self._thread.start()
@@ -77,6 +111,35 @@ def embeddings_reply(body: dict, dimensions: int = 16) -> dict:
     return {"object": "list", "data": data, "model": body.get("model"), "usage": {"prompt_tokens": 0, "total_tokens": 0}}
 
 
-def failure(status: int, message: str = "scripted failure", delay: float = 0.0) -> Callable[[dict], Reply]:
-    return lambda body: (status, {"error": {"message": message, "type": "server_error"}}, delay)
+def _chunk(delta: dict, finish: Optional[str] = None) -> dict:
+    return {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": "scripted",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
 
+
+def text(content: str, delay: float = 0.0) -> Script:
+    """A streamed answer, cut into small pieces as a real model sends it."""
+    pieces = [content[i : i + 7] for i in range(0, len(content), 7)] or [""]
+    events = [_chunk({"role": "assistant", "content": ""})] + [_chunk({"content": p}) for p in pieces]
+    return lambda body: Reply(events=events + [_chunk({}, "stop")], delay=delay)
+
+
+def tool_calls(*calls: tuple[str, Any]) -> Script:
+    """Tool calls streamed in fragments; arguments may be a dict or a (possibly malformed) string."""
+    events = [_chunk({"role": "assistant", "content": None})]
+    for index, (name, arguments) in enumerate(calls):
+        raw = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+        events.append(_chunk({"tool_calls": [{"index": index, "id": f"call_{index}", "type": "function",
+                                              "function": {"name": name, "arguments": ""}}]}))
+        for start in range(0, len(raw), 9):
+            events.append(_chunk({"tool_calls": [{"index": index, "function": {"arguments": raw[start : start + 9]}}]}))
+    return lambda body: Reply(events=events + [_chunk({}, "tool_calls")])
+
+
+def failure(status: int, message: str = "scripted failure", delay: float = 0.0) -> Script:
+    return lambda body: Reply(status=status, body={"error": {"message": message, "type": "server_error"}}, delay=delay)
+
+
+def _collapse(events: list[dict]) -> dict:
+    content = "".join(e["choices"][0]["delta"].get("content") or "" for e in events)
+    return {"id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "scripted",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}

@@ -31,13 +31,9 @@ def corpus_dirs() -> list[Path]:
     return [SAMPLES, raw]
 
 
-@pytest.fixture(scope="module")
-def full_index(tmp_path_factory):
-    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
-    ingestor = Ingestor(settings)
-    summary = ingestor.ingest(corpus_dirs())
-    yield ingestor, summary
-    ingestor.close()
+@pytest.fixture
+def full_index(indexed):
+    return indexed
 
 
 def test_ingest_stores_every_report_with_its_figures_and_chunks(full_index):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 from assistant import catalogue
+from assistant.catalogue import key_label
 from assistant.check.evidence import fmt
-from assistant.models import Cell, CellStatus, CheckedReport, DecodedText, Report, SearchHit
+from assistant.models import Answer, Cell, CellStatus, CheckedReport, DecodedText, Report, SearchHit
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _STATUS_MARK = {CellStatus.BLANK: "空", CellStatus.MISSING: "缺", CellStatus.AMBIGUOUS: "?"}
@@ -93,4 +94,19 @@ def render_hits(query: str, hits: list[SearchHit]) -> str:
                      f"[{hit.report}]  相关度 {hit.score:.4f}")
         excerpt = hit.text.replace("\n", " ")
         lines.append("   " + (excerpt if len(excerpt) <= 160 else excerpt[:160] + "…"))
+    return "\n".join(lines)
+
+
+def render_answer(answer: Answer) -> str:
+    badge = ("大模型" if answer.mode == "llm" else "离线") + ("·已核验" if answer.verified else "·未通过核验")
+    lines = [f"[{badge}]", answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.append("引用：")
+    for number, citation in enumerate(answer.citations, 1):
+        if citation["kind"] == "figure":
+            lines.append(f"[{number}] {citation['report']} 第{citation['line']}行 {key_label(citation['key'])} = "
+                         f"{fmt(citation['value'])}")
+        else:
+            lines.append(f"[{number}] {citation['report']} 第{citation['section']}部分 第{citation['line']}行")
     return "\n".join(lines)

@@ -172,6 +172,29 @@ class IndexDatabase:
             " GROUP BY other.report_id HAVING COUNT(*) >= ?", (report_id, minimum_shared))
         return [row[0] for row in rows]
 
+    def figure_rows(self, report_ids: Sequence[int], keys: Sequence[str]) -> dict[tuple[int, str], sqlite3.Row]:
+        """(report_id, key) → row with value, raw, line, page and status."""
+        found: dict[tuple[int, str], sqlite3.Row] = {}
+        if not report_ids or not keys:
+            return found
+        key_marks = ",".join("?" * len(keys))
+        for start in range(0, len(report_ids), 400):
+            batch = list(report_ids[start : start + 400])
+            rows = self._db.execute(
+                f"SELECT report_id, key, value, raw, line, page, status FROM figures WHERE report_id IN"
+                f" ({','.join('?' * len(batch))}) AND key IN ({key_marks})", [*batch, *keys])
+            found.update({(row["report_id"], row["key"]): row for row in rows})
+        return found
+
+    def report_text(self, report_id: int) -> str:
+        row = self._db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return row[0] if row else ""
+
+    def section_chunks(self, report_id: int, section: str) -> list[StoredChunk]:
+        rows = self._db.execute("SELECT id, report_id, section, start_line, end_line, text FROM chunks"
+                                " WHERE report_id = ? AND section = ? ORDER BY rowid", (report_id, section))
+        return [StoredChunk(**dict(row)) for row in rows]
+
     def load_report(self, report_id: int) -> Report:
         """The full extracted report, re-derived from the stored text (extraction is deterministic)."""
         row = self._db.execute("SELECT source, encoding, text, page_starts FROM reports WHERE id = ?", (report_id,)).fetchone()

@@ -1,0 +1,51 @@
+"""The question-answering entry point shared by the CLI and the app."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Optional
+
+from assistant.answer.evidence import Evidence, finalize
+from assistant.answer.llm import LLMAnswerer
+from assistant.answer.offline import OfflineComposer
+from assistant.answer.question import Entities, Question, parse_question
+from assistant.answer.verify import verify
+from assistant.config import Settings
+from assistant.models import Answer
+from assistant.retrieve import Retriever
+from assistant.store import IndexDatabase
+
+
+class Assistant:
+    def __init__(self, db: IndexDatabase, retriever: Retriever, settings: Optional[Settings] = None,
+                 today: Optional[date] = None) -> None:
+        self.db = db
+        self.retriever = retriever
+        self.settings = settings or Settings()
+        self.today = today
+        self.offline = OfflineComposer(db, retriever)
+        self._entities: Optional[Entities] = None
+        self._generation = -1
+
+    def understand(self, text: str) -> Question:
+        if self._entities is None or self._generation != self.db.generation:
+            self._entities = Entities.from_reports(self.db.reports())
+            self._generation = self.db.generation
+        return parse_question(text, self._entities, self.today)
+
+    def ask(self, text: str, on_token: Optional[Callable[[str], None]] = None) -> Answer:
+        question = self.understand(text)
+        note = None
+        if self.settings.llm_model:
+            answered, note = LLMAnswerer(self.db, self.retriever, self.settings, self.offline).answer(question, on_token)
+            if answered is not None:
+                return answered
+        return self.answer_offline(question, note)
+
+    def answer_offline(self, question: Question, note: Optional[str] = None) -> Answer:
+        evidence = Evidence()
+        final = finalize(self.offline.compose(question, evidence), evidence)
+        problems = verify(final, self.db)
+        text = final.answer if not note else f"{final.answer}\n\n（{note}）"
+        return Answer(answer=text, citations=final.citations, verified=not problems, mode="offline",
+                      derived=final.derived, note="；".join([note or "", *problems]).strip("；") or None)

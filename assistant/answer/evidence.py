@@ -1,0 +1,118 @@
+"""What an answer may state: figures from the store, verbatim passages, and numbers computed by
+code from them. Every piece gets a marker ([F1], [P1], [D1]) that drafts (offline or LLM) cite;
+`finalize` turns markers into numbered citations in the SPEC §4 shape.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+from assistant.models import Number
+
+_MARKER = re.compile(r"\[([FPD])(\d+)\]")
+
+
+class FigureRef(BaseModel):
+    id: str
+    report: str
+    body: Optional[str]
+    year: Optional[int]
+    key: str
+    label: str
+    value: Number
+    line: int
+
+
+class PassageRef(BaseModel):
+    id: str
+    report: str
+    body: Optional[str]
+    year: Optional[int]
+    section: str
+    text: str
+    line: int
+
+
+class DerivedRef(BaseModel):
+    """Numbers computed by code (a sum, a difference, a share, a count, a check's arithmetic)."""
+
+    id: str
+    expression: str
+    values: list[Number]
+    inputs: list[str] = Field(default_factory=list)
+
+
+class Evidence:
+    def __init__(self) -> None:
+        self.figures: dict[str, FigureRef] = {}
+        self.passages: dict[str, PassageRef] = {}
+        self.derived: dict[str, DerivedRef] = {}
+
+    def figure(self, **fields) -> FigureRef:
+        for existing in self.figures.values():
+            if existing.report == fields["report"] and existing.key == fields["key"]:
+                return existing
+        ref = FigureRef(id=f"F{len(self.figures) + 1}", **fields)
+        self.figures[ref.id] = ref
+        return ref
+
+    def passage(self, **fields) -> PassageRef:
+        for existing in self.passages.values():
+            if existing.report == fields["report"] and existing.text == fields["text"]:
+                return existing
+        ref = PassageRef(id=f"P{len(self.passages) + 1}", **fields)
+        self.passages[ref.id] = ref
+        return ref
+
+    def derive(self, expression: str, values: list[Number], inputs: list[str]) -> DerivedRef:
+        ref = DerivedRef(id=f"D{len(self.derived) + 1}", expression=expression, values=values, inputs=inputs)
+        self.derived[ref.id] = ref
+        return ref
+
+    def lookup(self, marker_kind: str, number: str):
+        table = {"F": self.figures, "P": self.passages, "D": self.derived}[marker_kind]
+        return table.get(f"{marker_kind}{number}")
+
+
+class Finalized(BaseModel):
+    answer: str
+    citations: list[dict]
+    derived: list[dict]
+    unknown_markers: list[str] = Field(default_factory=list)
+
+
+def finalize(draft: str, evidence: Evidence) -> Finalized:
+    """Replace [F1]/[P1] markers by [1], [2]… in order of first use; [D1] markers are removed from
+    the prose (the computation is listed in `derived`). Unknown markers are reported, not kept."""
+    order: list[str] = []
+    derived: list[str] = []
+    unknown: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        kind, number = match.group(1), match.group(2)
+        ref = evidence.lookup(kind, number)
+        if ref is None:
+            unknown.append(match.group(0))
+            return ""
+        if kind == "D":
+            if ref.id not in derived:
+                derived.append(ref.id)
+            return ""
+        if ref.id not in order:
+            order.append(ref.id)
+        return f"[{order.index(ref.id) + 1}]"
+
+    text = _MARKER.sub(replace, draft)
+    citations = []
+    for ref_id in order:
+        if ref_id.startswith("F"):
+            f = evidence.figures[ref_id]
+            citations.append({"kind": "figure", "report": f.report, "key": f.key, "value": f.value, "line": f.line})
+        else:
+            p = evidence.passages[ref_id]
+            citations.append({"kind": "quote", "report": p.report, "section": p.section, "text": p.text, "line": p.line})
+    return Finalized(answer=re.sub(r"[ \t]+\n", "\n", text).strip(), citations=citations,
+                     derived=[evidence.derived[d].model_dump(exclude={"id"}) for d in derived], unknown_markers=unknown)

@@ -1,0 +1,159 @@
+"""Understanding a reviewer's question, offline and deterministically.
+
+Bodies and regions are recognised against what the index holds (with short forms: 定海 → 定海区,
+财政金融局 → 平潭综合实验区财政金融局), years absolutely or relatively (去年, 2021年度), metrics in
+reviewers' words (`metrics`), and the intent from the question's shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, Optional
+
+from pydantic import BaseModel
+
+from assistant.answer.metrics import Metric, find_metrics
+from assistant.store import StoredReport
+
+Intent = Literal["lookup", "compare", "rank", "aggregate", "findings", "narrative"]
+_SUFFIXES = ("人民政府办公室", "人民政府", "综合实验区", "实验区", "自治区", "新区", "街道", "区", "县", "市", "镇", "乡")
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "上年度": -1, "今年": 0, "本年度": 0}
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+class Question(BaseModel):
+    text: str
+    intent: Intent
+    bodies: list[str]
+    regions: list[str]
+    years: list[int]
+    metrics: list[str]
+    section: Optional[str] = None
+    top: Optional[int] = None
+    nonzero: bool = False
+    topic: str = ""
+
+
+@dataclass
+class Entities:
+    """Names the index knows, each with the short forms reviewers use."""
+
+    bodies: dict[str, str] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_reports(cls, reports: list[StoredReport]) -> "Entities":
+        entities = cls()
+        for report in reports:
+            if report.body_key:
+                for alias in _aliases(report.body_key) | _aliases(report.body or ""):
+                    entities.bodies.setdefault(alias, report.body_key)
+            if report.region:
+                for alias in _aliases(report.region):
+                    entities.regions.setdefault(alias, report.region)
+        region_names = set(entities.regions.values())
+        for key in set(entities.bodies.values()):
+            for region in region_names:
+                rest = key[len(region):]
+                if key.startswith(region) and len(rest) >= 3:
+                    entities.bodies.setdefault(rest, key)
+        return entities
+
+    def find(self, text: str, names: dict[str, str]) -> list[tuple[str, tuple[int, int]]]:
+        """Longest non-overlapping aliases found in text, mapped to canonical names, in text order."""
+        found: list[tuple[str, tuple[int, int]]] = []
+        taken: list[tuple[int, int]] = []
+        for alias in sorted(names, key=len, reverse=True):
+            for match in re.finditer(re.escape(alias), text):
+                span = match.span()
+                if any(s < span[1] and span[0] < e for s, e in taken):
+                    continue
+                taken.append(span)
+                found.append((names[alias], span))
+        found.sort(key=lambda item: item[1][0])
+        return found
+
+
+def _aliases(name: str) -> set[str]:
+    aliases = {name} if len(name) >= 2 else set()
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            aliases |= _aliases(name[: -len(suffix)])
+            break
+    return aliases
+
+
+def parse_question(text: str, entities: Entities, today: Optional[date] = None) -> Question:
+    today = today or date.today()
+    metrics = find_metrics(text)
+    body_hits = entities.find(text, entities.bodies)
+    occupied = [span for _, span in body_hits]
+    region_hits = [(name, span) for name, span in entities.find(text, entities.regions)
+                   if not any(s <= span[0] and span[1] <= e for s, e in occupied)]
+    bodies = list(dict.fromkeys(name for name, _ in body_hits))
+    regions = list(dict.fromkeys(name for name, _ in region_hits))
+    years = _years(text, today)
+    intent = _intent(text, metrics, bodies, years)
+    if intent in ("rank", "aggregate"):
+        region_names = set(entities.regions.values())
+        regions += [b for b in bodies if b in region_names and b not in regions]
+        bodies = [b for b in bodies if b not in region_names]
+    return Question(text=text, intent=intent, bodies=bodies, regions=regions, years=years,
+                    metrics=[m.id for m in metrics], section=_section(text), top=_top(text),
+                    nonzero=bool(re.search(r"不为[零0]|不是[零0]|大于[零0]|非零|有.{0,6}(?:败诉|纠正|纠错|复议|诉讼)的", text)),
+                    topic=_topic(text, [span for _, span in body_hits + region_hits]))
+
+
+def _years(text: str, today: date) -> list[int]:
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)]
+    for word, offset in _RELATIVE_YEARS.items():
+        if word in text:
+            years.append(today.year + offset)
+    return sorted(set(years))
+
+
+def _intent(text: str, metrics: list[Metric], bodies: list[str], years: list[int]) -> Intent:
+    asks_report_problems = re.search(r"(?:年报|报告|表格|数据|填报).{0,8}(?:问题|错误|差错|不一致|毛病)|审核意见|勾稽|错在哪", text)
+    if asks_report_problems:
+        return "findings"
+    if re.search(r"主要问题|存在(?:哪些|什么)(?:主要)?问题|不足|改进|措施|提到|提及|涉及|做法|怎么|如何", text) and not (
+            metrics and re.search(r"多少|几件|数量|哪些单位.{0,10}(?:不为|为零|大于)", text)):
+        return "narrative"
+    if not metrics:
+        return "narrative"
+    if re.search(r"合计|总共|一共|加起来|总和|汇总|累计|共计", text):
+        return "aggregate"
+    if re.search(r"哪些|哪个|哪几个|最多|最少|最高|最低|排名|排行|前[0-9一二三四五六七八九十]+[个名家]", text):
+        return "rank"
+    if len(years) >= 2 or len(bodies) >= 2 or re.search(r"比较|对比|相比|变化|增加|减少|增长|下降|同比|较上年", text):
+        return "compare"
+    return "lookup"
+
+
+def _section(text: str) -> Optional[str]:
+    if re.search(r"主要问题|不足|改进|整改|下一步", text):
+        return "五"
+    if re.search(r"信息处理费|其他需要报告", text):
+        return "六"
+    if re.search(r"总体情况|平台建设|监督保障|主动公开情况", text):
+        return "一"
+    return None
+
+
+def _top(text: str) -> Optional[int]:
+    match = re.search(r"前\s*(\d+|[一二三四五六七八九十])\s*[个名家位]?", text)
+    if not match:
+        return None
+    value = match.group(1)
+    return int(value) if value.isdigit() else _CN_DIGITS[value]
+
+
+_FILLER = re.compile(r"(?:20\d\d|19\d\d)年度?|去年|今年|前年|请问|哪些单位|哪些机关|哪个单位|有哪些|有什么|是什么|"
+                     r"情况|年报|报告|中|的|了|吗|呢|？|\?|，|。|、")
+
+
+def _topic(text: str, spans: list[tuple[int, int]]) -> str:
+    kept = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    return _FILLER.sub(" ", kept).strip() or text
