@@ -95,7 +95,7 @@ def problem_passages(db: IndexDatabase, evidence: Evidence, report: StoredReport
     for chunk, text in found[:limit]:
         ref = evidence.passage(report=report.source, body=report.body, year=report.year, section="五", text=text,
                                line=chunk.start_line + chunk.text[: max(chunk.text.find(text), 0)].count("\n"))
-        markers.append(f"“{text}”[{ref.id}]")
+        markers.append(f"{quoted(text)}[{ref.id}]")
     return markers
 
 
@@ -106,6 +106,17 @@ def sentence_with(text: str, words: Sequence[str]) -> str:
         if any(word in sentence for word in words):
             return sentence
     return sentences[0] if sentences else text.strip()
+
+
+def quoted(text: str) -> str:
+    """A verbatim quotation: “…”, or 「…」 when the passage itself contains “ or ”."""
+    return f"「{text}」" if "“" in text or "”" in text else f"“{text}”"
+
+
+def as_prose(message: str) -> str:
+    """A check's message inside an answer: its “labels” become 『labels』, since in answers “…”
+    is reserved for verbatim quotations of reports."""
+    return message.replace("“", "『").replace("”", "』")
 
 
 def numbers_in(text: str) -> list[Number]:

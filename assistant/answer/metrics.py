@@ -76,4 +76,6 @@ def find_metrics(text: str) -> list[Metric]:
             covered.append(span)
             if metric not in found:
                 found.append(metric)
+    if any(m.id in ("requests_natural", "requests_commercial") for m in found):
+        found = [m for m in found if m.id != "requests_new"]
     return found

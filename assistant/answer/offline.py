@@ -11,8 +11,8 @@ import re
 from typing import Callable
 
 from assistant.answer.evidence import Evidence
-from assistant.answer.lookup import (derive, fmt, metric_values, name_of, numbers_in, problem_passages, reports_for,
-                                     scope, sentence_with)
+from assistant.answer.lookup import (as_prose, derive, fmt, metric_values, name_of, numbers_in, problem_passages, quoted,
+                                     reports_for, scope, sentence_with)
 from assistant.answer.metrics import BY_ID, Metric
 from assistant.answer.question import Question
 from assistant.retrieve import Retriever
@@ -42,7 +42,7 @@ class OfflineComposer:
 
     def _lookup(self, question: Question, evidence: Evidence) -> str:
         if not question.bodies:
-            return "请说明要查询哪个单位（例如“定海区2021年新收申请多少件”）。" + self._known_bodies_hint()
+            return "请说明要查询哪个单位（例如『定海区2021年新收申请多少件』）。" + self._known_bodies_hint()
         lines = []
         for body in question.bodies:
             reports = reports_for(self.db, body, question.years)
@@ -151,7 +151,7 @@ class OfflineComposer:
 
     def _findings(self, question: Question, evidence: Evidence) -> str:
         if not question.bodies:
-            return "请说明要查看哪个单位的年报（例如“定海区2021年年报有什么问题”）。" + self._known_bodies_hint()
+            return "请说明要查看哪个单位的年报（例如『定海区2021年年报有什么问题』）。" + self._known_bodies_hint()
         lines = []
         for body in question.bodies:
             reports = reports_for(self.db, body, question.years)
@@ -168,7 +168,7 @@ class OfflineComposer:
                              f"{counts['info']}项提示{marks}：")
                 for number, finding in enumerate(findings[:MAX_LISTED], 1):
                     computed = evidence.derive(f"{finding.rule} 核对结果", numbers_in(finding.message), finding.keys)
-                    lines.append(f"{number}. [{SEVERITY[finding.severity]}] {finding.message}[{computed.id}]")
+                    lines.append(f"{number}. [{SEVERITY[finding.severity]}] {as_prose(finding.message)}[{computed.id}]")
         return "\n".join(lines)
 
     def _narrative(self, question: Question, evidence: Evidence) -> str:
@@ -183,29 +183,48 @@ class OfflineComposer:
         return self._search(question, evidence)
 
     def _search(self, question: Question, evidence: Evidence) -> str:
+        words = [w for w in tokenize(question.topic) if len(w) >= 2]
+        if re.search(r"哪些(?:单位|机关|部门)", question.text) and words:
+            return self._mentions(question, words, evidence)
         filters = {"year": question.years[0] if len(question.years) == 1 else None, "section": question.section}
         if question.bodies:
-            filters["body"] = question.bodies[0]
+            filters["body_key"] = question.bodies[0]
         elif question.regions:
             filters["region"] = question.regions[0]
-        hits = self.retriever.search(question.topic, top=10, **filters)
+        hits = self.retriever.search(question.topic, top=5, **filters)
         if not hits:
             return "索引中没有找到与问题相关的报告内容。"
-        words = [w for w in tokenize(question.topic) if len(w) >= 2]
-        by_report: dict[str, list] = {}
-        for hit in hits:
-            by_report.setdefault(hit.report, []).append(hit)
-        listing = re.search(r"哪些(?:单位|机关|部门)", question.text)
         lines = []
-        if listing:
-            count = derive(evidence, "提到该内容的报告份数", len(by_report), [])
-            lines.append(f"检索到{len(by_report)}份报告[{count.id}]有相关表述：")
-        for hits_of_report in list(by_report.values())[:MAX_LISTED]:
-            hit = hits_of_report[0]
+        for hit in hits:
             sentence = sentence_with(hit.text, words)
             ref = evidence.passage(report=hit.report, body=hit.body, year=hit.year, section=hit.section, text=sentence,
                                    line=hit.start_line + hit.text[: max(hit.text.find(sentence), 0)].count("\n"))
-            lines.append(f"{hit.body or hit.report}{hit.year or ''}年度报告第{hit.section}部分：“{sentence}”[{ref.id}]")
+            lines.append(f"{hit.body or hit.report}{hit.year or ''}年度报告第{hit.section}部分：{quoted(sentence)}[{ref.id}]")
+        return "\n".join(lines)
+
+    def _mentions(self, question: Question, words: list[str], evidence: Evidence) -> str:
+        """Which reports mention the topic: an exhaustive scan of the narrative, not a top-k search."""
+        in_scope = None
+        if question.years or question.regions or question.bodies:
+            in_scope = [r.id for r in scope(self.db, question.regions, question.years)] if not question.bodies else \
+                [r.id for body in question.bodies for r in reports_for(self.db, body, question.years)]
+        chunks = self.db.chunks_containing(words, in_scope, question.section)
+        first_by_report: dict[int, object] = {}
+        for chunk in chunks:
+            first_by_report.setdefault(chunk.report_id, chunk)
+        if not first_by_report:
+            return f"索引中没有报告提到『{'、'.join(words)}』。"
+        count = derive(evidence, "提到该内容的报告份数", len(first_by_report), [])
+        lines = [f"共有{len(first_by_report)}份报告[{count.id}]提到『{'、'.join(words)}』："]
+        for report_id, chunk in list(first_by_report.items())[:MAX_LISTED]:
+            report = self.db.report(report_id)
+            sentence = sentence_with(chunk.text, words)
+            ref = evidence.passage(report=report.source, body=report.body, year=report.year, section=chunk.section,
+                                   text=sentence, line=chunk.start_line + chunk.text[: max(chunk.text.find(sentence), 0)].count("\n"))
+            lines.append(f"{name_of(report)}第{chunk.section}部分：{quoted(sentence)}[{ref.id}]")
+        if len(first_by_report) > MAX_LISTED:
+            rest = derive(evidence, "未列出份数", len(first_by_report) - MAX_LISTED, [])
+            lines.append(f"另有{len(first_by_report) - MAX_LISTED}份未列出[{rest.id}]。")
         return "\n".join(lines)
 
     # -- helpers ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 from typing import Any, Callable, Optional
 
 from assistant.answer.evidence import Evidence
-from assistant.answer.lookup import derive, metric_values, name_of, numbers_in, reports_for, scope
+from assistant.answer.lookup import as_prose, derive, metric_values, name_of, numbers_in, reports_for, scope
 from assistant.answer.metrics import BY_ID, METRICS
 from assistant.answer.question import Entities
 from assistant.retrieve import Retriever
@@ -136,7 +136,7 @@ class ToolBox:
             for finding in self.db.findings(report.id):
                 computed = self.evidence.derive(f"{finding.rule} 核对结果", numbers_in(finding.message), finding.keys)
                 results.append({"report": name_of(report), "rule": finding.rule, "severity": finding.severity,
-                                "message": finding.message, "id": computed.id})
+                                "message": as_prose(finding.message), "id": computed.id})
         return {"findings": results[:MAX_RESULTS]}
 
     def calculate(self, operation: str, ids: list[str]) -> dict:

@@ -10,6 +10,7 @@ from assistant.catalogue import APPLICANT_COLUMNS, key_label
 from assistant.check.evidence import cells_evidence, fmt, quote
 from assistant.check.similarity import copied_passages
 from assistant.models import Finding, Report
+from assistant.parse.meta import place_units
 
 SAME_BODY_COPY_SHARE = 0.5
 OTHER_BODY_COPY_SHARE = 0.6
@@ -18,7 +19,9 @@ _ALIASES = {"平潭县": "平潭综合实验区"}
 
 
 def body_key(report: Report) -> Optional[str]:
-    """A name that stays the same for one body across years ('定海区人民政府' and '定海区')."""
+    """A name that stays the same for one body across years and spellings: '定海区人民政府' and
+    '定海区' are one body, and so are '淮安市洪泽区人民政府' and '洪泽区人民政府' (the lowest
+    administrative unit and what follows it identify the body)."""
     body = report.meta.body
     if not body:
         return None
@@ -27,7 +30,8 @@ def body_key(report: Report) -> Optional[str]:
     for alias, canonical in _ALIASES.items():
         if name.startswith(alias):
             name = canonical + name[len(alias):]
-    return name
+    units, rest = place_units(name)
+    return units[-1] + rest if units else name
 
 
 def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:

@@ -95,15 +95,22 @@ def find_region(body: Optional[str], text: str) -> Optional[str]:
 
 
 def _leading_places(name: str) -> Optional[str]:
-    region = ""
+    units, _ = place_units(name)
+    return "".join(units) or None
+
+
+def place_units(name: str) -> tuple[list[str], str]:
+    """The administrative units a name starts with, and the rest: '淮安市洪泽区人民政府' →
+    (['淮安市', '洪泽区'], '人民政府'); '平潭综合实验区财政金融局' → (['平潭综合实验区'], '财政金融局')."""
+    units: list[str] = []
     rest = name
     for _ in range(3):
         match = re.match(r"^([\u4e00-\u9fff]{2,9}?(?:自治区|省|市|州|区|县|旗))", rest)
         if match is None or match.group(1) in _NOT_REGIONS or match.group(1).endswith(_SUB_AREAS):
             break
-        region += match.group(1)
+        units.append(match.group(1))
         rest = rest[match.end():]
-    return region or None
+    return units, rest
 
 
 _MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")

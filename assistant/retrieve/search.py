@@ -60,10 +60,12 @@ class Retriever:
         return self._keyword
 
     def search(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
-               year: Optional[int] = None, section: Optional[str] = None, top: int = 5) -> list[SearchHit]:
+               year: Optional[int] = None, section: Optional[str] = None, top: int = 5,
+               body_key: Optional[str] = None) -> list[SearchHit]:
+        """`body` and `region` match part of a name; `body_key` is one body exactly."""
         allowed: Optional[set[int]] = None
-        if body or region or year:
-            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year)}
+        if body or region or year or body_key:
+            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year, body_key=body_key)}
             if not allowed:
                 return []
         keyword = self._keyword_index().ranked(tokenize(query), allowed, section, CANDIDATES)

@@ -190,6 +190,21 @@ class IndexDatabase:
         row = self._db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
         return row[0] if row else ""
 
+    def chunks_containing(self, words: Sequence[str], report_ids: Optional[Sequence[int]] = None,
+                          section: Optional[str] = None) -> list[StoredChunk]:
+        """Every chunk containing all the words (an exhaustive scan, for 'which bodies mention X')."""
+        clauses = ["text LIKE ?" for _ in words]
+        values: list = [f"%{w}%" for w in words]
+        if report_ids is not None:
+            clauses.append(f"report_id IN ({','.join('?' * len(report_ids))})")
+            values += list(report_ids)
+        if section:
+            clauses.append("section = ?")
+            values.append(section)
+        rows = self._db.execute("SELECT id, report_id, section, start_line, end_line, text FROM chunks WHERE "
+                                + " AND ".join(clauses or ["1"]) + " ORDER BY report_id, rowid", values)
+        return [StoredChunk(**dict(row)) for row in rows]
+
     def section_chunks(self, report_id: int, section: str) -> list[StoredChunk]:
         rows = self._db.execute("SELECT id, report_id, section, start_line, end_line, text FROM chunks"
                                 " WHERE report_id = ? AND section = ? ORDER BY rowid", (report_id, section))
