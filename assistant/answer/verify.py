@@ -16,7 +16,7 @@ from assistant.store import IndexDatabase
 
 _QUOTE = re.compile(r"“([^”]*)”|「([^」]*)」")
 _MARKER = re.compile(r"\[\d+\]")
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _YEAR_AFTER = re.compile(r"^\s*(?:年|—|-|至)")
 _ORDINAL_BEFORE = re.compile(r"(?:第|前|No\.?)\s*$")
 _LIST_ITEM_AFTER = re.compile(r"^(?:[.、)）]\s|是)")
