@@ -51,11 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("files", nargs="+")
     check_cmd.add_argument("--json", action="store_true", help="按 SPEC §4 输出 JSON")
     check_cmd.set_defaults(run=_run_check)
-    ingest_cmd = commands.add_parser("ingest", help="把报告文件或文件夹（递归）抽取、核对后存入索引")
+    ingest_cmd = _index_command(commands, "ingest", "把报告文件或文件夹（递归）抽取、核对后存入索引", _run_ingest)
     ingest_cmd.add_argument("paths", nargs="+")
-    _index_option(ingest_cmd)
-    ingest_cmd.set_defaults(run=_run_ingest)
-    search_cmd = commands.add_parser("search", help="在索引中检索报告正文段落（关键词与向量混合检索）")
+    search_cmd = _index_command(commands, "search", "在索引中检索报告正文段落（关键词与向量混合检索）", _run_search)
     search_cmd.add_argument("query")
     search_cmd.add_argument("--body", help="机关名称（包含即可）")
     search_cmd.add_argument("--region", help="地区（包含即可）")
@@ -63,18 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     search_cmd.add_argument("--section", choices=["一", "二", "三", "四", "五", "六"])
     search_cmd.add_argument("--top", type=int, default=5)
     search_cmd.add_argument("--json", action="store_true")
-    _index_option(search_cmd)
-    search_cmd.set_defaults(run=_run_search)
-    ask_cmd = commands.add_parser("ask", help="就索引中的年报提问，回答中的数字和引文均经核验")
+    ask_cmd = _index_command(commands, "ask", "就索引中的年报提问，回答中的数字和引文均经核验", _run_ask)
     ask_cmd.add_argument("question")
     ask_cmd.add_argument("--json", action="store_true")
-    _index_option(ask_cmd)
-    ask_cmd.set_defaults(run=_run_ask)
     return parser
 
 
-def _index_option(command: argparse.ArgumentParser) -> None:
+def _index_command(commands, name: str, help_text: str, run) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text)
     command.add_argument("--index", help="索引目录（默认 index/，或环境变量 AUDIT_INDEX）")
+    command.set_defaults(run=run)
+    return command
 
 
 def _read(path: str) -> Report:

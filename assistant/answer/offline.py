@@ -40,19 +40,22 @@ class OfflineComposer:
     def _metrics(self, question: Question) -> list[Metric]:
         return [BY_ID[m] for m in question.metrics] or [BY_ID["requests_new"]]
 
-    def _lookup(self, question: Question, evidence: Evidence) -> str:
+    def _per_body(self, question: Question, example: str, describe: Callable[[list], list[str]]) -> str:
+        """Lines for each body asked about (its reports for the years asked, or its latest one)."""
         if not question.bodies:
-            return "请说明要查询哪个单位（例如『定海区2021年新收申请多少件』）。" + self._known_bodies_hint()
+            return f"请说明要查询哪个单位（例如『{example}』）。" + self._known_bodies_hint()
         lines = []
         for body in question.bodies:
             reports = reports_for(self.db, body, question.years)
-            if not reports:
-                lines.append(self._no_report(body, question.years))
-                continue
-            for metric in self._metrics(question):
-                for found in metric_values(self.db, evidence, reports, metric):
-                    lines.append(self._value_sentence(found, metric))
+            lines += describe(reports) if reports else [self._no_report(body, question.years)]
         return "\n".join(lines)
+
+    def _lookup(self, question: Question, evidence: Evidence) -> str:
+        def describe(reports) -> list[str]:
+            return [self._value_sentence(found, metric) for metric in self._metrics(question)
+                    for found in metric_values(self.db, evidence, reports, metric)]
+
+        return self._per_body(question, "定海区2021年新收申请多少件", describe)
 
     def _value_sentence(self, found, metric: Metric) -> str:
         if found.value is None:
@@ -150,13 +153,8 @@ class OfflineComposer:
     # -- findings and narrative ------------------------------------------------------------
 
     def _findings(self, question: Question, evidence: Evidence) -> str:
-        if not question.bodies:
-            return "请说明要查看哪个单位的年报（例如『定海区2021年年报有什么问题』）。" + self._known_bodies_hint()
-        lines = []
-        for body in question.bodies:
-            reports = reports_for(self.db, body, question.years)
-            if not reports:
-                lines.append(self._no_report(body, question.years))
+        def describe(reports) -> list[str]:
+            lines = []
             for report in reports:
                 findings = sorted(self.db.findings(report.id), key=lambda f: list(SEVERITY).index(f.severity))
                 if not findings:
@@ -169,17 +167,21 @@ class OfflineComposer:
                 for number, finding in enumerate(findings[:MAX_LISTED], 1):
                     computed = evidence.derive(f"{finding.rule} 核对结果", numbers_in(finding.message), finding.keys)
                     lines.append(f"{number}. [{SEVERITY[finding.severity]}] {as_prose(finding.message)}[{computed.id}]")
-        return "\n".join(lines)
+            return lines
+
+        return self._per_body(question, "定海区2021年年报有什么问题", describe)
 
     def _narrative(self, question: Question, evidence: Evidence) -> str:
         if question.bodies and (question.section == "五" or re.search(r"问题|不足", question.text)):
-            lines = []
-            for body in question.bodies:
-                for report in reports_for(self.db, body, question.years):
+            def describe(reports) -> list[str]:
+                lines = []
+                for report in reports:
                     passages = problem_passages(self.db, evidence, report)
                     lines.append(f"{name_of(report)}第五部分列出的问题和改进措施：" + "；".join(passages) + "。"
                                  if passages else f"{name_of(report)}第五部分没有可引用的内容。")
-            return "\n".join(lines) or self._no_report(question.bodies[0], question.years)
+                return lines
+
+            return self._per_body(question, "越城区存在哪些主要问题", describe)
         return self._search(question, evidence)
 
     def _search(self, question: Question, evidence: Evidence) -> str:
