@@ -15,6 +15,9 @@ from typing import Sequence
 
 from assistant.answer import Assistant
 from assistant.check import check_reports
+from assistant.draft import build_memo, memo_document
+from assistant.draft.document import to_docx, to_markdown
+from assistant.draft.sources import report_for_memo
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.ingest import Ingestor
@@ -23,6 +26,8 @@ from assistant.models import Report
 from assistant.parse import extract
 from assistant.render import render_answer, render_findings, render_hits, render_report, render_source_text
 from assistant.retrieve import Retriever
+from assistant.store import IndexDatabase
+from assistant.store.database import DATABASE_NAME
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -64,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     ask_cmd = _index_command(commands, "ask", "就索引中的年报提问，回答中的数字和引文均经核验", _run_ask)
     ask_cmd.add_argument("question")
     ask_cmd.add_argument("--json", action="store_true")
+    memo_cmd = _index_command(commands, "memo", "为一份报告起草审查意见（文件，或索引中的“单位 年度”）", _run_memo)
+    memo_cmd.add_argument("report")
+    memo_cmd.add_argument("--out", help="输出文件：.md 或 .docx（默认在屏幕输出 Markdown）")
     return parser
 
 
@@ -150,4 +158,31 @@ def _run_ask(args: argparse.Namespace) -> int:
     finally:
         ingestor.close()
     print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+    return EXIT_OK
+
+
+def _run_memo(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args.index)
+    db = IndexDatabase(settings.index_dir) if (settings.index_dir / DATABASE_NAME).exists() else None
+    try:
+        report, findings, previous = report_for_memo(args.report, db)
+    except InputError as error:
+        print(f"audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        if db is not None:
+            db.close()
+    document = memo_document(build_memo(report, findings, previous))
+    if not args.out:
+        print(to_markdown(document))
+        return EXIT_OK
+    out = Path(args.out)
+    if out.suffix.lower() not in {".md", ".docx"}:
+        print(f"audit: {out}: 只支持 .md 或 .docx", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if out.suffix.lower() == ".docx":
+        out.write_bytes(to_docx(document))
+    else:
+        out.write_text(to_markdown(document), encoding="utf-8")
+    print(f"审查意见已写入 {out}")
     return EXIT_OK

@@ -98,6 +98,7 @@ class NarrativeFigure(BaseModel):
     value: int
     text: str
     offset: int
+    sentence_start: int
     wide_scope: bool
 
 

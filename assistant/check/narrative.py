@@ -90,11 +90,12 @@ def _metric(metric: str, report: Report):
 
 def check_text_arithmetic(report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    by_sentence: dict[str, list[NarrativeFigure]] = defaultdict(list)
+    by_sentence: dict[int, list[NarrativeFigure]] = defaultdict(list)
     for statement in report.statements:
-        by_sentence[statement.text].append(statement)
+        by_sentence[statement.sentence_start].append(statement)
     carried = _CARRIED(report) or 0
-    for sentence, stated in by_sentence.items():
+    for stated in by_sentence.values():
+        sentence = "；".join(dict.fromkeys(s.text for s in stated))
         metrics = defaultdict(list)
         for s in stated:
             metrics[s.metric].append(s)

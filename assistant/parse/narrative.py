@@ -48,6 +48,7 @@ _ZERO_PATTERNS: dict[str, list[str]] = {
 }
 _NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_forward", "granted_or_partly", "granted", "partly_granted",
                           "withheld", "unable", "not_processed", "other_processed"}
+_EXCERPT = 40
 _WIDE_SCOPE = re.compile(r"全区|全市|全县|全省|全州|全旗|各单位|各部门|各级")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
 
@@ -92,7 +93,9 @@ def _statement(metric: str, value: int, sentence: str, match: re.Match, offset: 
     clause_start = max(sentence.rfind("，", 0, match.start()), sentence.rfind(",", 0, match.start())) + 1
     clause = sentence[clause_start : match.end()]
     wide = bool(_WIDE_SCOPE.search(clause)) and "本级" not in clause
-    return NarrativeFigure(metric=metric, value=value, text=sentence.strip(), offset=offset + match.start(), wide_scope=wide)
+    excerpt = sentence[max(clause_start, match.start() - _EXCERPT, 0) : match.end() + _EXCERPT].strip()
+    return NarrativeFigure(metric=metric, value=value, text=excerpt, offset=offset + match.start(),
+                           sentence_start=offset, wide_scope=wide)
 
 
 def table_hints(found: Sequence[NarrativeFigure]) -> list[tuple[str, float]]:

@@ -1,0 +1,50 @@
+"""Finding the report a memo is about: a file on disk, or a report in the index named by body and
+year ('定海区 2021', '定海区2021年'), together with its findings and the same body's report for
+the year before (for the cross-year parts of the memo)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from assistant.answer.question import Entities
+from assistant.check import check_report
+from assistant.check.cross_year import body_key, carry_over, copied
+from assistant.errors import InputError
+from assistant.load import load_file
+from assistant.models import Finding, Report
+from assistant.parse import extract
+from assistant.store import IndexDatabase
+
+
+def report_for_memo(name: str, db: Optional[IndexDatabase]) -> tuple[Report, list[Finding], Optional[Report]]:
+    path = Path(name)
+    if path.is_file():
+        report = extract(load_file(path))
+        previous = _previous_in_index(report, db) if db else None
+        findings = check_report(report)
+        if previous is not None:
+            findings += carry_over(previous, report) + copied(report, previous, same_body=True)
+        return report, findings, previous
+    if db is None:
+        raise InputError(name, "文件不存在，也没有可查询的索引")
+    year_match = re.search(r"((?:19|20)\d\d)", name)
+    entities = Entities.from_reports(db.reports())
+    bodies = entities.find(name, entities.bodies)
+    if not bodies:
+        raise InputError(name, "既不是文件，也不是索引中的单位名称（例如：定海区 2021）")
+    candidates = [r for r in db.reports(body_key=bodies[0][0]) if not year_match or r.year == int(year_match.group(1))]
+    if not candidates:
+        raise InputError(name, "索引中没有该单位该年度的报告")
+    stored = max(candidates, key=lambda r: r.year or 0)
+    report = db.load_report(stored.id)
+    return report, db.findings(stored.id), _previous_in_index(report, db)
+
+
+def _previous_in_index(report: Report, db: IndexDatabase) -> Optional[Report]:
+    key, year = body_key(report), report.meta.year
+    if not key or not year:
+        return None
+    earlier = [r for r in db.reports(body_key=key) if r.year == year - 1]
+    return db.load_report(earlier[0].id) if earlier else None
