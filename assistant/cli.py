@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from tqdm import tqdm
 from pathlib import Path
 from typing import Sequence
 
@@ -18,6 +20,9 @@ from assistant.check import check_reports
 from assistant.draft import build_memo, memo_document
 from assistant.draft.document import to_docx, to_markdown
 from assistant.draft.sources import report_for_memo
+from assistant.draft.summary import summarize
+from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
+from assistant.ingest import expand
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.ingest import Ingestor
@@ -72,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     memo_cmd = _index_command(commands, "memo", "为一份报告起草审查意见（文件，或索引中的“单位 年度”）", _run_memo)
     memo_cmd.add_argument("report")
     memo_cmd.add_argument("--out", help="输出文件：.md 或 .docx（默认在屏幕输出 Markdown）")
+    summary_cmd = _index_command(commands, "summarize", "汇总“存在的主要问题及改进情况”（索引中的报告，或给出的文件夹）",
+                                 _run_summarize)
+    summary_cmd.add_argument("paths", nargs="*", help="报告文件或文件夹；不给出时汇总索引中的报告")
+    summary_cmd.add_argument("--body")
+    summary_cmd.add_argument("--region")
+    summary_cmd.add_argument("--year", type=int)
+    summary_cmd.add_argument("--out", help="输出文件：.md、.csv 或 .xlsx（默认在屏幕输出 Markdown）")
     return parser
 
 
@@ -186,3 +198,56 @@ def _run_memo(args: argparse.Namespace) -> int:
         out.write_text(to_markdown(document), encoding="utf-8")
     print(f"审查意见已写入 {out}")
     return EXIT_OK
+
+
+def _run_summarize(args: argparse.Namespace) -> int:
+    failed = False
+    history: list[Report] = []
+    if args.paths:
+        reports = []
+        for path in expand(args.paths):
+            try:
+                reports.append(extract(load_file(path)))
+            except InputError as error:
+                print(f"audit: {error}", file=sys.stderr)
+                failed = True
+        reports = [r for r in reports if _matches(r, args)]
+    else:
+        settings = Settings.from_env(args.index)
+        if not (settings.index_dir / DATABASE_NAME).exists():
+            print(f"audit: {settings.index_dir}: 索引不存在，请先运行 audit ingest，或给出报告文件夹", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        db = IndexDatabase(settings.index_dir)
+        try:
+            stored = db.reports(body=args.body, region=args.region, year=args.year)
+            reports = [db.load_report(r.id) for r in tqdm(stored, desc="读取", unit="份", file=sys.stderr,
+                                                          disable=not sys.stderr.isatty())]
+            chosen = {r.id for r in stored}
+            earlier = {r.id for s in stored if s.body_key and s.year for r in db.reports(body_key=s.body_key)
+                       if r.year and r.year < s.year and r.id not in chosen}
+            history = [db.load_report(report_id) for report_id in sorted(earlier)]
+        finally:
+            db.close()
+    with tqdm(total=len(reports), desc="汇总", unit="份", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        summary = summarize(reports, progress=lambda done: bar.update(done - bar.n), history=history)
+    out = Path(args.out) if args.out else None
+    if out is None:
+        print(to_markdown_text(summary))
+    elif out.suffix.lower() == ".csv":
+        out.write_text(to_csv(summary), encoding="utf-8")
+    elif out.suffix.lower() == ".xlsx":
+        out.write_bytes(to_xlsx(summary))
+    elif out.suffix.lower() == ".md":
+        out.write_text(to_markdown_text(summary), encoding="utf-8")
+    else:
+        print(f"audit: {out}: 只支持 .md、.csv 或 .xlsx", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if out is not None:
+        print(f"已汇总 {len(summary.reports)} 份报告，写入 {out}")
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _matches(report: Report, args: argparse.Namespace) -> bool:
+    meta = report.meta
+    return ((not args.body or args.body in (meta.body or "")) and (not args.region or args.region in (meta.region or ""))
+            and (not args.year or meta.year == args.year))

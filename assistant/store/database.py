@@ -138,8 +138,8 @@ class IndexDatabase:
                                      ("body_key", body_key, True)):
             if value is None:
                 continue
-            clauses.append(f"{column} = ?" if exact else f"({column} LIKE ? OR source LIKE ?)")
-            values += [value] if exact else [f"%{value}%", f"%{value}%"]
+            clauses.append(f"{column} = ?" if exact else f"{column} LIKE ?")
+            values.append(value if exact else f"%{value}%")
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         rows = self._db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports{where} ORDER BY body_key, year, source",
                                 values).fetchall()
