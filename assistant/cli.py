@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from tqdm import tqdm
@@ -20,7 +21,8 @@ from assistant.check import check_reports
 from assistant.draft import build_memo, memo_document
 from assistant.draft.document import to_docx, to_markdown
 from assistant.draft.sources import report_for_memo
-from assistant.draft.summary import summarize
+from assistant.draft.polish import Polisher
+from assistant.draft.summary import polish_synopses, summarize
 from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
 from assistant.ingest import expand
 from assistant.config import Settings
@@ -84,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     summary_cmd.add_argument("--region")
     summary_cmd.add_argument("--year", type=int)
     summary_cmd.add_argument("--out", help="输出文件：.md、.csv 或 .xlsx（默认在屏幕输出 Markdown）")
+    summary_cmd.add_argument("--cache", help="大模型模式下已完成结果的缓存文件（可续跑），默认在索引目录下")
     return parser
 
 
@@ -184,7 +187,14 @@ def _run_memo(args: argparse.Namespace) -> int:
     finally:
         if db is not None:
             db.close()
-    document = memo_document(build_memo(report, findings, previous))
+    memo = build_memo(report, findings, previous)
+    if settings.llm_model:
+        polisher = _polisher(settings, None)
+        material = memo.verdict + "主要问题：" + "；".join(f.message for f in memo.findings[:3])
+        memo.verdict = polisher.rewrite("改写审查意见的“总体意见”一段。", material, [report.document.text])
+        if polisher.failures:
+            print(f"audit: 大模型改写未采用（{polisher.failures[0]}），保留程序生成的文字", file=sys.stderr)
+    document = memo_document(memo)
     if not args.out:
         print(to_markdown(document))
         return EXIT_OK
@@ -230,6 +240,14 @@ def _run_summarize(args: argparse.Namespace) -> int:
             db.close()
     with tqdm(total=len(reports), desc="汇总", unit="份", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         summary = summarize(reports, progress=lambda done: bar.update(done - bar.n), history=history)
+    settings = Settings.from_env(args.index)
+    if settings.llm_model:
+        polisher = _polisher(settings, Path(args.cache) if args.cache else settings.index_dir / "llm_cache.jsonl")
+        with tqdm(total=len(reports), desc="大模型概述", unit="份", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+            polish_synopses(summary, polisher, progress=lambda done: bar.update(done - bar.n))
+        if polisher.failures:
+            print(f"audit: 有 {len(polisher.failures)} 份报告的大模型概述未采用（{polisher.failures[0]}），保留程序生成的概述；"
+                  "再次运行会只补做这些报告", file=sys.stderr)
     out = Path(args.out) if args.out else None
     if out is None:
         print(to_markdown_text(summary))
@@ -251,3 +269,8 @@ def _matches(report: Report, args: argparse.Namespace) -> bool:
     meta = report.meta
     return ((not args.body or args.body in (meta.body or "")) and (not args.region or args.region in (meta.region or ""))
             and (not args.year or meta.year == args.year))
+
+
+def _polisher(settings: Settings, cache: Path | None) -> Polisher:
+    return Polisher(settings, cache=cache, concurrency=int(os.environ.get("AUDIT_LLM_CONCURRENCY", "4")),
+                    per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))

@@ -130,6 +130,54 @@ def test_memo_and_summarize_commands(tmp_path, indexed):
     rows = list(book["报告明细"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 11 and {row[2] for row in rows} == {2025}
     copied = next(row for row in rows if row[0] == "平潭综合实验区财政金融局")
-    assert copied[7] == "平潭综合实验区财政金融局2023" and copied[8] == "100%"
+    assert copied[8] == "平潭综合实验区财政金融局2023" and copied[9] == "100%"
     csv_run = audit("summarize", "--year", "2021", "--out", str(tmp_path / "s.csv"))
     assert csv_run.returncode == 0 and (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("\ufeff单位,地区,年度")
+
+
+def test_llm_polishing_is_verified_and_resumable(tmp_path):
+    """Rewrites are kept only when verified; accepted ones are cached, so a rerun asks only for the rest."""
+    from pydantic import SecretStr
+
+    from assistant.config import Settings
+    from assistant.draft.polish import Polisher
+    from assistant.draft.summary import polish_synopses
+    from scripted_openai import ScriptedOpenAI, failure, text
+
+    reports = [read(sample(s)) for s in ["000", "001", "002", "004"]]
+    summary = summarize(reports)
+    offline = [r.synopsis for r in summary.reports]
+    cache = tmp_path / "cache.jsonl"
+    with ScriptedOpenAI() as endpoint:
+        settings = Settings(llm_model="scripted", openai_base_url=endpoint.base_url, openai_api_key=SecretStr("k"))
+        endpoint.chat(text("该区所列问题集中在政务新媒体和政策解读。"), text("该单位列出9个问题。"),
+                      failure(500), failure(500), failure(500), text("该街道所列问题集中在队伍建设。"))
+        first = Polisher(settings, cache=cache, concurrency=1, per_minute=6000)
+        polish_synopses(summary, first)
+        assert [r.synopsis for r in summary.reports] == [
+            "该区所列问题集中在政务新媒体和政策解读。", offline[1], offline[2], "该街道所列问题集中在队伍建设。"]
+        assert "数字 9" in first.failures[0] and "HTTP 500" in first.failures[1]
+        asked = len(endpoint.chat_requests())
+        endpoint.chat(text("该单位问题概述。"), text("另一单位问题概述。"))
+        again = summarize(reports)
+        polish_synopses(again, Polisher(settings, cache=cache, concurrency=1, per_minute=6000))
+        assert len(endpoint.chat_requests()) - asked == 2
+    assert [r.synopsis for r in again.reports] == [
+        "该区所列问题集中在政务新媒体和政策解读。", "该单位问题概述。", "另一单位问题概述。", "该街道所列问题集中在队伍建设。"]
+    assert len(cache.read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_memo_prose_polished_only_when_verified(tmp_path):
+    from scripted_openai import ScriptedOpenAI, text
+
+    with ScriptedOpenAI() as endpoint:
+        endpoint.chat(text("经审核，该报告数据存在2处错误，应予更正。"), text("经审核，该报告有5处错误。"))
+        environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AUDIT_LLM_MODEL": "scripted",
+                       "OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": "sk-memo-secret"}
+        report = str(corpus_file("pingtan_jingjifazhanju_2023.txt"))
+        runs = [subprocess.run([sys.executable, "-m", "assistant", "memo", report, "--index", str(tmp_path / "none")],
+                               cwd=PROJECT, capture_output=True, text=True, encoding="utf-8", timeout=120, env=environment)
+                for _ in range(2)]
+    assert "经审核，该报告数据存在2处错误，应予更正。" in runs[0].stdout
+    assert "报告存在2处错误，须更正后重新发布" in runs[1].stdout and "数字 5" in runs[1].stderr
+    assert all("sk-memo-secret" not in run.stdout + run.stderr for run in runs)

@@ -30,22 +30,41 @@ def verify(final: Finalized, db: IndexDatabase) -> list[str]:
     problems = [f"引用标记 {m} 不对应任何证据" for m in final.unknown_markers]
     problems += _citation_problems(final, db)
     quoted_sources = [_squeeze(c["text"]) for c in final.citations if c["kind"] == "quote"]
-    for match in _QUOTE.finditer(final.answer):
-        quote = _squeeze(match.group(1) or match.group(2) or "")
-        if quote and not any(quote in source for source in quoted_sources):
-            problems.append(f"引文“{quote[:30]}”不是所引报告的原文")
+    problems += unsupported_quotations(final.answer, quoted_sources)
     allowed = [c["value"] for c in final.citations if c["kind"] == "figure"]
     allowed += [v for d in final.derived for v in d["values"]]
-    prose = _MARKER.sub(" ", _QUOTE.sub(lambda m: " " * len(m.group(0)), final.answer))
+    problems += unsupported_numbers(final.answer, allowed)
+    return problems
+
+
+def unsupported_quotations(text: str, sources: list[str]) -> list[str]:
+    squeezed = [_squeeze(source) for source in sources]
+    return [f"引文“{quote[:30]}”不是所引报告的原文" for quote in quotations(text)
+            if quote and not any(quote in source for source in squeezed)]
+
+
+def unsupported_numbers(text: str, allowed: list) -> list[str]:
+    return [f"数字 {value:g} 没有对应的已核验数据或计算" for value in stated_numbers(text)
+            if not any(abs(value - float(v)) < 1e-6 for v in allowed)]
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted passages of a text (“…” or 「…」), whitespace removed."""
+    return [_squeeze(m.group(1) or m.group(2) or "") for m in _QUOTE.finditer(text)]
+
+
+def stated_numbers(text: str) -> list[float]:
+    """Numbers stated in prose: outside quotations and citation markers, not years or ordinals."""
+    prose = _MARKER.sub(" ", _QUOTE.sub(lambda m: " " * len(m.group(0)), text))
+    found = []
     for match in _NUMBER.finditer(prose):
         value = float(match.group(1).replace(",", "") + (match.group(2) or ""))
         before, after = prose[: match.start()], prose[match.end():]
         if _is_year(value, after) or _ORDINAL_BEFORE.search(before) or (
                 value < 100 and _LIST_ITEM_AFTER.match(after) and (not before.strip() or before.rstrip()[-1] in "\n；;。：:")):
             continue
-        if not any(abs(value - float(v)) < 1e-6 for v in allowed):
-            problems.append(f"数字 {match.group(0)} 没有对应的已核验数据或计算")
-    return problems
+        found.append(value)
+    return found
 
 
 def _is_year(value: float, after: str) -> bool:

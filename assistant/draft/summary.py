@@ -41,6 +41,7 @@ class ReportSummary(BaseModel):
     measures: list[str]
     problem_themes: list[str]
     measure_themes: list[str]
+    synopsis: str = ""
     copies: list[CopyLink] = Field(default_factory=list)
 
 
@@ -84,11 +85,22 @@ def _one(report: Report, themes: tuple[Theme, ...]) -> ReportSummary:
     lists = split_section(report.document.text[span.body_start : span.end]) if span else None
     problems = [item.text for item in lists.problems] if lists else []
     measures = [item.text for item in lists.measures] if lists else []
+    problem_themes = sorted({t for p in problems for t in tag(p, themes)})
     return ReportSummary(
         source=report.source, body=report.meta.body, region=report.meta.region, year=report.meta.year,
-        problems=problems, measures=measures,
-        problem_themes=sorted({t for p in problems for t in tag(p, themes)}),
-        measure_themes=sorted({t for m in measures for t in tag(m, themes)}))
+        problems=problems, measures=measures, problem_themes=problem_themes,
+        measure_themes=sorted({t for m in measures for t in tag(m, themes)}),
+        synopsis=f"列出问题{len(problems)}条、改进措施{len(measures)}条" +
+                 (f"，问题涉及{'、'.join(problem_themes)}。" if problem_themes else "，所列问题较为笼统。"))
+
+
+def polish_synopses(summary: Summary, polisher, progress: Optional[Callable[[int], None]] = None) -> None:
+    """Let a language model rewrite each report's synopsis from its own problem list (verified)."""
+    jobs = [("用一两句话概括这份年度报告“存在的主要问题”，可以引用原文。",
+             f"{r.synopsis}所列问题：" + "；".join(r.problems), r.problems + r.measures, r.synopsis)
+            for r in summary.reports]
+    for report, text in zip(summary.reports, polisher.rewrite_many(jobs, progress)):
+        report.synopsis = text
 
 
 def _links(index: int, reports: list[Report], prints: list[set[str]], keys: list[Optional[str]]) -> list[CopyLink]:

@@ -11,14 +11,14 @@ from openpyxl.styles import Alignment, Font
 from assistant.draft.document import Bullets, Document, Heading, Paragraph, Quote, Table, to_markdown
 from assistant.draft.summary import Summary
 
-REPORT_COLUMNS = ["单位", "地区", "年度", "存在的问题", "改进措施", "问题主题", "措施主题", "雷同对象", "雷同比例", "来源文件"]
+REPORT_COLUMNS = ["单位", "地区", "年度", "问题概述", "存在的问题", "改进措施", "问题主题", "措施主题", "雷同对象", "雷同比例", "来源文件"]
 
 
 def _report_rows(summary: Summary) -> list[list]:
     rows = []
     for report in summary.reports:
         top = report.copies[0] if report.copies else None
-        rows.append([report.body or "", report.region or "", report.year or "",
+        rows.append([report.body or "", report.region or "", report.year or "", report.synopsis,
                      "\n".join(report.problems), "\n".join(report.measures),
                      "、".join(report.problem_themes), "、".join(report.measure_themes),
                      f"{top.other_body or top.other}{top.other_year or ''}" if top else "",
@@ -43,6 +43,7 @@ def summary_document(summary: Summary) -> Document:
     document.add(Heading(1, "四、各报告明细"))
     for report in summary.reports:
         document.add(Heading(2, f"{report.body or report.source}（{report.year or '年度未识别'}）"))
+        document.add(Paragraph(report.synopsis))
         document.add(Paragraph("存在的问题："), Bullets(report.problems or ["（未列出）"]))
         document.add(Paragraph("改进措施："), Bullets(report.measures or ["（未列出）"]))
         document.add(Paragraph(f"主题：{'、'.join(report.problem_themes) or '无'}"))
