@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 
 from tqdm import tqdm
@@ -21,7 +22,7 @@ from assistant.check import check_reports
 from assistant.draft import build_memo, memo_document
 from assistant.draft.document import to_docx, to_markdown
 from assistant.draft.sources import report_for_memo
-from assistant.draft.polish import Polisher
+from assistant.draft.polish import Polisher, polish_memo
 from assistant.draft.summary import polish_synopses, summarize
 from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
 from assistant.ingest import expand
@@ -86,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     summary_cmd.add_argument("--region")
     summary_cmd.add_argument("--year", type=int)
     summary_cmd.add_argument("--out", help="输出文件：.md、.csv 或 .xlsx（默认在屏幕输出 Markdown）")
+    app_cmd = _index_command(commands, "app", "启动网页版（Streamlit）", _run_app)
+    app_cmd.add_argument("--port", type=int, default=8501)
     summary_cmd.add_argument("--cache", help="大模型模式下已完成结果的缓存文件（可续跑），默认在索引目录下")
     return parser
 
@@ -190,8 +193,7 @@ def _run_memo(args: argparse.Namespace) -> int:
     memo = build_memo(report, findings, previous)
     if settings.llm_model:
         polisher = _polisher(settings, None)
-        material = memo.verdict + "主要问题：" + "；".join(f.message for f in memo.findings[:3])
-        memo.verdict = polisher.rewrite("改写审查意见的“总体意见”一段。", material, [report.document.text])
+        polish_memo(memo, polisher)
         if polisher.failures:
             print(f"audit: 大模型改写未采用（{polisher.failures[0]}），保留程序生成的文字", file=sys.stderr)
     document = memo_document(memo)
@@ -274,3 +276,13 @@ def _matches(report: Report, args: argparse.Namespace) -> bool:
 def _polisher(settings: Settings, cache: Path | None) -> Polisher:
     return Polisher(settings, cache=cache, concurrency=int(os.environ.get("AUDIT_LLM_CONCURRENCY", "4")),
                     per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    """`streamlit run app.py` from the project folder, with the index chosen here."""
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    environment = dict(os.environ)
+    if args.index:
+        environment["AUDIT_INDEX"] = str(Path(args.index).resolve())
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    return subprocess.call(command, cwd=app.parent, env=environment)

@@ -33,8 +33,16 @@ class Assistant:
             self._generation = self.db.generation
         return parse_question(text, self._entities, self.today)
 
-    def ask(self, text: str, on_token: Optional[Callable[[str], None]] = None) -> Answer:
+    def ask(self, text: str, on_token: Optional[Callable[[str], None]] = None, body: Optional[str] = None,
+            region: Optional[str] = None, year: Optional[int] = None) -> Answer:
+        """Answer a question; body, region and year (e.g. the app's filters) apply when it names none."""
         question = self.understand(text)
+        if body and not question.bodies:
+            question.bodies = [body]
+        if region and not question.regions:
+            question.regions = [region]
+        if year and not question.years:
+            question.years = [year]
         note = None
         if self.settings.llm_model:
             answered, note = LLMAnswerer(self.db, self.retriever, self.settings, self.offline).answer(question, on_token)

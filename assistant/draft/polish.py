@@ -94,3 +94,10 @@ class Polisher:
             if self.cache_path:
                 with self.cache_path.open("a", encoding="utf-8") as handle:
                     handle.write(json.dumps({"key": key, "output": output}, ensure_ascii=False) + "\n")
+
+
+def polish_memo(memo, polisher: "Polisher") -> None:
+    """Let the model rewrite the memo's overall verdict from the verdict and its main findings."""
+    material = memo.verdict + "主要问题：" + "；".join(f.message for f in memo.findings[:3])
+    memo.verdict = polisher.rewrite("改写审查意见的“总体意见”一段。", material, [memo.report.document.text],
+                                    fallback=memo.verdict)

@@ -22,7 +22,7 @@ def report_for_memo(name: str, db: Optional[IndexDatabase]) -> tuple[Report, lis
     path = Path(name)
     if path.is_file():
         report = extract(load_file(path))
-        previous = _previous_in_index(report, db) if db else None
+        previous = previous_in_index(report, db) if db else None
         findings = check_report(report)
         if previous is not None:
             findings += carry_over(previous, report) + copied(report, previous, same_body=True)
@@ -39,10 +39,10 @@ def report_for_memo(name: str, db: Optional[IndexDatabase]) -> tuple[Report, lis
         raise InputError(name, "索引中没有该单位该年度的报告")
     stored = max(candidates, key=lambda r: r.year or 0)
     report = db.load_report(stored.id)
-    return report, db.findings(stored.id), _previous_in_index(report, db)
+    return report, db.findings(stored.id), previous_in_index(report, db)
 
 
-def _previous_in_index(report: Report, db: IndexDatabase) -> Optional[Report]:
+def previous_in_index(report: Report, db: IndexDatabase) -> Optional[Report]:
     key, year = body_key(report), report.meta.year
     if not key or not year:
         return None

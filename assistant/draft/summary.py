@@ -54,6 +54,7 @@ class UnchangedBody(BaseModel):
     body: str
     years: tuple[int, int]
     share: float
+    source: str
 
 
 class Summary(BaseModel):
@@ -69,15 +70,17 @@ def summarize(reports: Iterable[Report], progress: Optional[Callable[[int], None
     themes = themes or load_themes()
     reports = list(reports)
     compared = reports + [h for h in history if h.source not in {r.source for r in reports}]
-    summaries = [_one(report, themes) for report in reports]
+    every = [_one(report, themes) for report in compared]
+    summaries = every[: len(reports)]
     prints = [fingerprints(report.section_text("五")) for report in compared]
     keys = [body_key(report) for report in compared]
     for index, summary in enumerate(summaries):
         summary.copies = _links(index, compared, prints, keys)
         if progress:
             progress(index + 1)
+    chosen = {report.source for report in reports}
     return Summary(reports=summaries, theme_counts=_theme_counts(summaries), most_copied=_most_copied(reports),
-                   unchanged=_unchanged(reports, summaries))
+                   unchanged=[u for u in _unchanged(compared, every) if u.source in chosen])
 
 
 def _one(report: Report, themes: tuple[Theme, ...]) -> ReportSummary:
@@ -175,5 +178,5 @@ def _unchanged(reports: list[Report], summaries: list[ReportSummary]) -> list[Un
             _, share = copied_passages("。".join(after_summary.problems), "。".join(before_summary.problems))
             if share >= UNCHANGED_SHARE:
                 unchanged.append(UnchangedBody(body=after.meta.body or key, years=(before.meta.year, after.meta.year),
-                                               share=round(share, 3)))
+                                               share=round(share, 3), source=after.source))
     return unchanged
