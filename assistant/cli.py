@@ -15,7 +15,7 @@ import sys
 
 from tqdm import tqdm
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from assistant.answer import Assistant
 from assistant.check import check_reports

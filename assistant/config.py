@@ -24,7 +24,7 @@ class Settings(BaseModel):
     openai_base_url: Optional[str] = None
 
     @classmethod
-    def from_env(cls, index_dir: Optional[str | Path] = None) -> "Settings":
+    def from_env(cls, index_dir: Optional[str | Path] = None) -> Settings:
         env = os.environ
         return cls(
             index_dir=Path(index_dir or env.get("AUDIT_INDEX") or DEFAULT_INDEX),

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Optional
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, Field
 from tqdm import tqdm

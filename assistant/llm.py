@@ -10,7 +10,8 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
+from collections.abc import Callable
 
 import openai
 from langchain_core.prompts import PromptTemplate

@@ -40,6 +40,21 @@ def copies(folder: Path, wanted: int) -> int:
     return made
 
 
+def ingest(paths: list[Path], index: Path) -> float:
+    """Run `audit ingest` in a child process; seconds it took."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "assistant", "ingest", *map(str, paths), "--index", str(index)], check=True)
+    return time.perf_counter() - start
+
+
+def copied_index(scratch: str, wanted: int) -> tuple[Path, Path, int, float]:
+    """The corpus copied to ≥ wanted reports and ingested: (folder, index, count, ingest seconds)."""
+    folder, index = Path(scratch) / "reports", Path(scratch) / "index"
+    folder.mkdir()
+    count = copies(folder, wanted)
+    return folder, index, count, ingest([folder], index)
+
+
 def size_mib(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
@@ -50,19 +65,12 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        reports, index = Path(scratch) / "reports", Path(scratch) / "index"
-        reports.mkdir()
-        count = copies(reports, args.reports)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant", "ingest", str(reports), "--index", str(index)], check=True)
-        elapsed = time.perf_counter() - start
+        reports, index, count, elapsed = copied_index(scratch, args.reports)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"ingest: {count} reports in {elapsed:.1f} s = {count / elapsed:.1f} reports/s, peak RSS {peak:.0f} MiB")
         sqlite = sum(p.stat().st_size for p in index.glob("figures.sqlite*")) / 2**20
         print(f"index on disk: {size_mib(index):.1f} MiB (SQLite {sqlite:.1f} MiB, Chroma {size_mib(index / 'chroma'):.1f} MiB)")
-        again = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant", "ingest", str(reports), "--index", str(index)], check=True)
-        print(f"re-ingest of unchanged files: {time.perf_counter() - again:.1f} s")
+        print(f"re-ingest of unchanged files: {ingest([reports], index):.1f} s")
 
         from retrieval_questions import QUESTIONS
 

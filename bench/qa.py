@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
 sys.path.insert(0, str(PROJECT / "bench"))
 
-from index_scale import SOURCES, copies  # noqa: E402
+from index_scale import SOURCES, copied_index, ingest  # noqa: E402
 from qa_questions import QA, grade  # noqa: E402
 
 from assistant.answer import Assistant  # noqa: E402
@@ -40,16 +39,13 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         real = Path(scratch) / "real"
-        subprocess.run([sys.executable, "-m", "assistant", "ingest", *map(str, SOURCES), "--index", str(real)], check=True)
+        ingest(SOURCES, real)
         ingestor, answerer = assistant(real)
         correct = sum(grade(answerer.ask(q), kind, expected) for q, kind, expected in QA)
         print(f"offline accuracy on the question set: {correct}/{len(QA)} = {correct / len(QA):.3f}")
         ingestor.close()
 
-        folder, large = Path(scratch) / "copies", Path(scratch) / "large"
-        folder.mkdir()
-        count = copies(folder, args.reports)
-        subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder), "--index", str(large)], check=True)
+        _, large, count, _ = copied_index(scratch, args.reports)
         ingestor, answerer = assistant(large)
         answerer.ask(QA[0][0])
         latencies = []

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from assistant.check import check_report
 from assistant.load import decode_bytes, load_file
-from assistant.models import CellStatus
 from assistant.parse import extract
 
 PROJECT = Path(__file__).resolve().parent.parent

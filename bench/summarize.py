@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from index_scale import copies  # noqa: E402
+from index_scale import copied_index  # noqa: E402
 
 
 def main() -> int:
@@ -21,10 +21,7 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        folder, index = Path(scratch) / "reports", Path(scratch) / "index"
-        folder.mkdir()
-        count = copies(folder, args.reports)
-        subprocess.run([sys.executable, "-m", "assistant", "ingest", str(folder), "--index", str(index)], check=True)
+        _, index, count, _ = copied_index(scratch, args.reports)
         for out in ("summary.xlsx", "summary.md"):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "assistant", "summarize", "--index", str(index), "--out",

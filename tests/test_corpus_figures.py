@@ -6,7 +6,7 @@ import pytest
 
 from assistant.models import CellStatus
 from conftest import corpus_file, read
-from expected import B, Z7, active, appeals, mismatches, requests, row7
+from expected import B, active, appeals, mismatches, requests, row7
 
 CORPUS_EXPECTATIONS = {
     # Flattened 2021 table, no delimiters; '270020130' is only 27,0,0,2,0,1,30 given the column totals.

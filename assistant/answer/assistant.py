@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Optional
+from typing import Optional
+from collections.abc import Callable
 
 from assistant.answer.evidence import Evidence, finalize
 from assistant.answer.llm import LLMAnswerer

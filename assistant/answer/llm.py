@@ -9,7 +9,8 @@ timeouts), so nothing hangs. API keys never appear in answers or notes.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Optional
+from collections.abc import Callable
 
 from assistant.answer.evidence import Evidence, finalize
 from assistant.answer.offline import OfflineComposer

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
+from collections.abc import Sequence
 
 from assistant.answer.evidence import DerivedRef, Evidence, FigureRef
 from assistant.answer.metrics import Metric

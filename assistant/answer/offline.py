@@ -8,7 +8,7 @@ and when it holds nothing the answer says so.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from assistant.answer.evidence import Evidence
 from assistant.answer.lookup import (as_prose, derive, fmt, metric_values, name_of, numbers_in, problem_passages, quoted,

@@ -44,7 +44,7 @@ class Entities:
     regions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_reports(cls, reports: list[StoredReport]) -> "Entities":
+    def from_reports(cls, reports: list[StoredReport]) -> Entities:
         entities = cls()
         for report in reports:
             if report.body_key:

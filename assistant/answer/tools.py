@@ -4,7 +4,8 @@ it returns in the answer's `Evidence`, so the model can only cite what the index
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Optional
+from typing import Any, Optional
+from collections.abc import Callable
 
 from assistant.answer.evidence import Evidence
 from assistant.answer.lookup import as_prose, derive, metric_values, name_of, numbers_in, reports_for, scope

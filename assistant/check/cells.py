@@ -39,7 +39,7 @@ def _table_gaps(report: Report, table: str, cells: list[Cell]) -> list[Finding]:
             rule="CELL_BLANK", severity="info", keys=[c.key for c in blank],
             evidence=[cell_evidence(report, c) for c in blank[:5]],
             message=f"{_TABLE_NAMES[table]}表格有{len(blank)}个单元格为空白或填“-”“/”，视为未填报（不等于0）。"))
-    for row, row_cells in groupby(missing, key=lambda c: c.key.rsplit(".", 1)[0]):
+    for _, row_cells in groupby(missing, key=lambda c: c.key.rsplit(".", 1)[0]):
         row_cells = list(row_cells)
         first = row_cells[0]
         findings.append(Finding(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Callable, Optional
+from typing import Optional
+from collections.abc import Callable
 
 from assistant import catalogue
 from assistant.catalogue import key_label

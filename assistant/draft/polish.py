@@ -15,7 +15,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional
+from collections.abc import Callable, Sequence
 
 from assistant.answer.verify import stated_numbers, unsupported_numbers, unsupported_quotations
 from assistant.config import Settings
@@ -96,7 +97,7 @@ class Polisher:
                     handle.write(json.dumps({"key": key, "output": output}, ensure_ascii=False) + "\n")
 
 
-def polish_memo(memo, polisher: "Polisher") -> None:
+def polish_memo(memo, polisher: Polisher) -> None:
     """Let the model rewrite the memo's overall verdict from the verdict and its main findings."""
     material = memo.verdict + "主要问题：" + "；".join(f.message for f in memo.findings[:3])
     memo.verdict = polisher.rewrite("改写审查意见的“总体意见”一段。", material, [memo.report.document.text],

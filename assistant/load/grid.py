@@ -8,7 +8,8 @@ so what the parser needs is every label followed by its own values, not a rectan
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Optional
+from collections.abc import Iterable
 
 _INNER_BREAKS = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from assistant.models import CellStatus, Number
 
-BLANK_MARKS = {"", "-", "/", "\\", "--", "无", "空", "—", "――", "--"}
+BLANK_MARKS = {"", "-", "/", "\\", "--", "无", "空", "—", "――"}
 _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<unit>万元|元|个|件|项|条|家|次|%)?$")
 
 

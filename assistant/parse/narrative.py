@@ -9,7 +9,7 @@ them to break ties between flattened readings, the checks compare them with the 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from assistant.models import NarrativeFigure, SectionSpan
 
@@ -27,7 +27,7 @@ _PATTERNS: dict[str, list[str]] = {
     "review": [rf"行政复议{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政复议"],
     "suit": [rf"行政诉讼{_GAP}{{0,6}}?(\d+){_UNIT}", rf"(\d+){_UNIT}{_GAP}{{0,4}}?行政诉讼"],
     "corrected": [rf"(?:被纠错|被纠正|纠错){_GAP}{{0,4}}?(\d+){_UNIT}"],
-    "suit_lost": [rf"(\d+)\s*(?:件|起)?败诉", rf"败诉{_GAP}{{0,4}}?(\d+){_UNIT}"],
+    "suit_lost": [r"(\d+)\s*(?:件|起)?败诉", rf"败诉{_GAP}{{0,4}}?(\d+){_UNIT}"],
     "granted_or_partly": [rf"予以公开(?:及|和|与|、)部分公开{_GAP}{{0,4}}?(\d+){_CASES}"],
     "granted": [rf"(?:予以公开|同意公开|全部公开)(?!及|和|与|、){_GAP}{{0,4}}?(\d+){_CASES}"],
     "partly_granted": [rf"(?<![及和与、])(?:部分公开|区分处理后公开){_GAP}{{0,4}}?(\d+){_CASES}"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from assistant.models import CellStatus
 from assistant.parse.cell_values import CellReading, read_cell

@@ -8,7 +8,7 @@ template.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from assistant import catalogue
 from assistant.models import Cell, CellStatus, DecodedText

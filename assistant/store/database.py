@@ -12,7 +12,8 @@ import sqlite3
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Optional
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel
 

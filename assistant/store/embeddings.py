@@ -55,7 +55,7 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
         return {"dimensions": self.dimensions}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "HashingEmbedding":
+    def build_from_config(config: dict[str, Any]) -> HashingEmbedding:
         return HashingEmbedding(int(config.get("dimensions", 768)))
 
     @property
@@ -94,7 +94,7 @@ class OpenAICompatibleEmbedding(EmbeddingFunction[Documents]):
         return {"model": self.model, "base_url": self.base_url}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "OpenAICompatibleEmbedding":
+    def build_from_config(config: dict[str, Any]) -> OpenAICompatibleEmbedding:
         return OpenAICompatibleEmbedding(config["model"], base_url=config.get("base_url"))
 
     @property

@@ -3,7 +3,8 @@ Chroma server (AUDIT_CHROMA_URL, HttpClient). Telemetry is off: nothing leaves t
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 from urllib.parse import urlparse
 
 import chromadb
