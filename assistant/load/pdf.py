@@ -20,7 +20,7 @@ from assistant.load.grid import cell_text, pipe_rows
 from assistant.models import DecodedText
 
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d+[-—\s]*$|^第\s*\d+\s*页")
-_WRAP_SLACK = 14.0
+_WRAP_CHARS = 1.5
 _SENTENCE_END = tuple("。；;：:！!？?）)”")
 
 
@@ -94,7 +94,10 @@ def _text_lines(page, top: float, bottom: float) -> list[str]:
     raw = [line for line in region.extract_text_lines() if not _PAGE_NUMBER.match(line["text"].strip())]
     if not raw:
         return []
-    right_margin = max(line["x1"] for line in raw)
+    ends = sorted(line["x1"] for line in raw)
+    right_margin = ends[int(0.75 * (len(ends) - 1))]
+    widths = sorted((line["x1"] - line["x0"]) / max(len(line["text"]), 1) for line in raw)
+    slack = _WRAP_CHARS * widths[len(widths) // 2]
     lines: list[str] = []
     joining = False
     for line in raw:
@@ -103,5 +106,5 @@ def _text_lines(page, top: float, bottom: float) -> list[str]:
             lines[-1] += text
         else:
             lines.append(text)
-        joining = line["x1"] >= right_margin - _WRAP_SLACK and not text.endswith(_SENTENCE_END)
+        joining = line["x1"] >= right_margin - slack and not text.endswith(_SENTENCE_END)
     return lines
