@@ -78,19 +78,18 @@ class Ingestor:
 
     def reconcile(self) -> tuple[int, int]:
         """Make Chroma hold exactly the chunks SQLite has: (removed, added)."""
-        stored = set(self.db.chunk_ids())
+        known = set(self.db.chunk_ids())
         present = self.vectors.ids()
-        orphans = sorted(present - stored)
+        orphans = sorted(present - known)
         self.vectors.delete(orphans)
-        missing = sorted(stored - present)
-        by_report: dict[int, list[str]] = {}
-        for chunk in self.db.chunks(missing).values():
-            by_report.setdefault(chunk.report_id, []).append(chunk.id)
-        for report_id, ids in by_report.items():
+        missing = self.db.chunks(sorted(known - present))
+        metadata = {}
+        for report_id in {chunk.report_id for chunk in missing.values()}:
             stored = self.db.report(report_id)
-            metadata = chunk_metadata(report_id, stored.source, stored.body, stored.body_key, stored.region, stored.year)
-            self.vectors.add([(NarrativeChunk(**c.model_dump(exclude={"report_id"})), metadata)
-                              for c in self.db.chunks(ids).values()])
+            metadata[report_id] = chunk_metadata(report_id, stored.source, stored.body, stored.body_key, stored.region,
+                                                 stored.year)
+        self.vectors.add([(NarrativeChunk(**chunk.model_dump(exclude={"report_id"})), metadata[chunk.report_id])
+                          for chunk in missing.values()])
         return len(orphans), len(missing)
 
     def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
