@@ -46,3 +46,19 @@ def test_flattened_tables_are_solved_or_left_open_never_guessed(seed):
             assert cell.value == value, key
     resolved = [k for k in expected["figures"] if k.startswith(("requests.", "appeals.")) and report.value(k) is not None]
     assert len(resolved) == 190
+
+
+def test_markdown_exported_by_other_tools():
+    """Headings marked with #, bold labels and cells, <br> in cells, as exporters write them."""
+    expected = SEED_EXPECTATIONS["001"]
+    tables = tables_markdown("2021", expected["figures"])
+    tables["三"] = tables["三"].replace("| 36 |", "| **36** |").replace("（七）总计", "**（七）总计**")
+    tables["四"] = tables["四"].replace("结果维持 |", "结果<br>维持 |")
+    text = with_tables(sample("001").read_text(encoding="utf-8"), tables)
+    text = "\n".join(("## " + line) if line[:2] in ("一、", "二、", "三、", "四、", "五、", "六、") else line
+                     for line in text.split("\n"))
+    report = extract(decode_bytes(text.encode("utf-8"), "exported.md"))
+    assert [s.id for s in report.sections] == ["一", "二", "三", "四", "五", "六"]
+    assert report.figures == expected["figures"]
+    cell = report.cell("requests.new.natural")
+    assert cell.raw == "36" and report.document.text[cell.offset - 2 : cell.offset + 4] == "**36**"

@@ -12,11 +12,13 @@ _SPACES = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2
 _TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _TABLE.update({ord(char): " " for char in _SPACES})
 _TABLE.update({ord("\u3007"): "0", ord("\u2014"): "-", ord("\u2212"): "-", ord("\uff0d"): "-"})
-_NOISE = re.compile(r"<!--.*?-->|<!\[[^\]]*\]>|-->|<!--")
+# Markup left in text by exporters: HTML comments (Word), Markdown emphasis and line breaks in cells.
+_NOISE = re.compile(r"<!--.*?-->|<!\[[^\]]*\]>|-->|<!--|\*\*|__|<br\s*/?>")
 
 
 def normalize(text: str) -> str:
-    """Full-width digits/punctuation to ASCII, exotic spaces to ' ', markup noise blanked out."""
+    """Full-width digits/punctuation to ASCII, exotic spaces to ' ', markup noise blanked out
+    (replaced by as many spaces, so offsets do not move)."""
     translated = text.translate(_TABLE)
     return _NOISE.sub(lambda match: _blank(match.group(0)), translated)
 
