@@ -71,9 +71,9 @@ class Retriever:
         keyword = self._keyword_index().ranked(tokenize(query), allowed, section, CANDIDATES)
         vector = self.vectors.query(query, CANDIDATES, _where(allowed, section))
         fused: dict[str, float] = {}
-        for ranking in (keyword, vector):
+        for ranking, weight in ((keyword, 1.0), (vector, self.vectors.embedding.fusion_weight)):
             for rank, chunk_id in enumerate(ranking, 1):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
         chunks = self.db.chunks(list(fused))
         ordered = sorted((cid for cid in fused if cid in chunks), key=lambda cid: (-fused[cid], cid))[:top]
         hits = []

@@ -23,7 +23,11 @@ _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+")
 
 
 class HashingEmbedding(EmbeddingFunction[Documents]):
-    """Deterministic offline embedding of character n-grams (the product's default)."""
+    """Deterministic offline embedding of character n-grams (the product's default).
+
+    Being lexical like BM25, its ranking counts for less in the fusion (`fusion_weight`)."""
+
+    fusion_weight = 0.6
 
     def __init__(self, dimensions: int = 768) -> None:
         self.dimensions = dimensions
@@ -65,6 +69,8 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
 
 class OpenAICompatibleEmbedding(EmbeddingFunction[Documents]):
     """Embeddings from an OpenAI-compatible endpoint, batched, with the client's own retries."""
+
+    fusion_weight = 1.0
 
     BATCH = 64
 
