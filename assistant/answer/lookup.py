@@ -48,8 +48,12 @@ def scope(db: IndexDatabase, regions: Sequence[str], years: Sequence[int]) -> li
 
 @dataclass
 class MetricValue:
+    """A metric's value in one report; `ref_id` is the figure or the computed sum that states it,
+    `marker` what a draft writes after the number (the sum and its non-zero parts)."""
+
     report: StoredReport
     value: Optional[Number]
+    ref_id: Optional[str]
     marker: str
     missing: list[str]
 
@@ -69,15 +73,15 @@ def metric_values(db: IndexDatabase, evidence: Evidence, reports: Sequence[Store
             refs.append(evidence.figure(report=report.source, body=report.body, year=report.year, key=key,
                                         label=key_label(key), value=_number(row["value"]), line=row["line"]))
         if missing:
-            found.append(MetricValue(report, None, "", missing))
+            found.append(MetricValue(report, None, None, "", missing))
         elif len(refs) == 1:
-            found.append(MetricValue(report, refs[0].value, f"[{refs[0].id}]", []))
+            found.append(MetricValue(report, refs[0].value, refs[0].id, f"[{refs[0].id}]", []))
         else:
             total = _number(sum(ref.value for ref in refs))
             derived = evidence.derive(f"{metric.label} = " + " + ".join(f"{ref.label}" for ref in refs), [total],
                                       [ref.id for ref in refs])
             cited = "".join(f"[{ref.id}]" for ref in refs if ref.value)
-            found.append(MetricValue(report, total, f"[{derived.id}]{cited}", []))
+            found.append(MetricValue(report, total, derived.id, f"[{derived.id}]{cited}", []))
     return found
 
 

@@ -95,7 +95,7 @@ class ToolBox:
                 continue
             for found in metric_values(self.db, self.evidence, reports, metric):
                 rows.append({"report": name_of(found.report), "metric": metric.label, "unit": metric.unit,
-                             "value": found.value, "id": found.marker.split("]")[0].lstrip("[") if found.marker else None,
+                             "value": found.value, "id": found.ref_id,
                              "missing": found.missing or None})
         return {"figures": rows}
 
@@ -113,7 +113,7 @@ class ToolBox:
         listed = derive(self.evidence, "列出的单位数", len(values), [])
         return {"reports_checked": {"value": len(reports), "id": count.id},
                 "reports_listed": {"value": len(values), "id": listed.id},
-                "rows": [{"report": name_of(v.report), "value": v.value, "id": v.marker.split("]")[0].lstrip("[")}
+                "rows": [{"report": name_of(v.report), "value": v.value, "id": v.ref_id}
                          for v in values[:MAX_RESULTS]]}
 
     def search_narrative(self, query: str, body: Optional[str] = None, year: Optional[int] = None,
