@@ -35,8 +35,7 @@ def test_problems_and_measures_are_split_from_the_section_structure():
     assert [p.text for p in yinzhou.problems[1:]] == ["重点民生领域政务公开力度仍需加强", "主动公开政府信息的形式不够丰富",
                                                       "人员业务技能参差不齐"]
     text = read(sample("000")).document.text
-    assert all(item.text == text[text.index(item.text): text.index(item.text) + len(item.text)]
-               for item in dinghai.problems + dinghai.measures)
+    assert all(item.text in text for item in dinghai.problems + dinghai.measures)
 
 
 @pytest.fixture(scope="module")

@@ -50,22 +50,23 @@ class Evidence:
         self.figures: dict[str, FigureRef] = {}
         self.passages: dict[str, PassageRef] = {}
         self.derived: dict[str, DerivedRef] = {}
+        self._seen: dict[tuple, str] = {}
 
     def figure(self, **fields) -> FigureRef:
-        for existing in self.figures.values():
-            if existing.report == fields["report"] and existing.key == fields["key"]:
-                return existing
-        ref = FigureRef(id=f"F{len(self.figures) + 1}", **fields)
-        self.figures[ref.id] = ref
-        return ref
+        """The figure's reference, registered once per (report, key)."""
+        return self._register(self.figures, "F", FigureRef, (fields["report"], fields["key"]), fields)
 
     def passage(self, **fields) -> PassageRef:
-        for existing in self.passages.values():
-            if existing.report == fields["report"] and existing.text == fields["text"]:
-                return existing
-        ref = PassageRef(id=f"P{len(self.passages) + 1}", **fields)
-        self.passages[ref.id] = ref
-        return ref
+        """The passage's reference, registered once per (report, text)."""
+        return self._register(self.passages, "P", PassageRef, (fields["report"], fields["text"]), fields)
+
+    def _register(self, table: dict, prefix: str, model, identity: tuple, fields: dict):
+        key = (prefix, *identity)
+        if key not in self._seen:
+            ref = model(id=f"{prefix}{len(table) + 1}", **fields)
+            table[ref.id] = ref
+            self._seen[key] = ref.id
+        return table[self._seen[key]]
 
     def derive(self, expression: str, values: list[Number], inputs: list[str]) -> DerivedRef:
         ref = DerivedRef(id=f"D{len(self.derived) + 1}", expression=expression, values=values, inputs=inputs)

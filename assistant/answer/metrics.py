@@ -21,9 +21,6 @@ class Metric:
     pattern: str
     unit: str = "件"
 
-    def matches(self, text: str) -> bool:
-        return re.search(self.pattern, text) is not None
-
 
 def _rows(prefix: str) -> tuple[str, ...]:
     return tuple(f"requests.{row}.total" for row in catalogue.request_detail_rows("2021") if row.startswith(prefix))

@@ -19,15 +19,15 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def check_report(report: Report) -> list[Finding]:
-    findings = [finding for check in SINGLE_REPORT_CHECKS for finding in check(report)]
-    return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+    return _by_severity(finding for check in SINGLE_REPORT_CHECKS for finding in check(report))
 
 
 def check_reports(reports: list[Report]) -> list[CheckedReport]:
     """Every single-report rule, plus the cross-report rules where the batch allows them."""
     cross = check_batch(reports)
-    return [
-        CheckedReport(source=r.source, findings=sorted(check_report(r) + cross.get(r.source, []),
-                                                       key=lambda f: _SEVERITY_ORDER[f.severity]))
-        for r in reports
-    ]
+    return [CheckedReport(source=r.source, findings=_by_severity([*check_report(r), *cross.get(r.source, [])]))
+            for r in reports]
+
+
+def _by_severity(findings) -> list[Finding]:
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])

@@ -20,9 +20,6 @@ _NOISE = re.compile(r"[\s，,、：:“”\"'（）()《》\-—.]+")
 class Passage:
     start: int
     end: int
-    other_start: int
-    other_end: int
-    similarity: float
 
 
 def _sentences(text: str) -> list[tuple[int, int, str, frozenset[str]]]:
@@ -55,6 +52,6 @@ def copied_passages(text: str, other: str) -> tuple[list[Passage], float]:
             if score > best:
                 best, best_sentence = score, candidate
         if best_sentence is not None and best >= SAME_SENTENCE:
-            passages.append(Passage(start, end, best_sentence[0], best_sentence[1], round(best, 3)))
+            passages.append(Passage(start, end))
             copied += len(squeezed)
     return passages, (copied / total if total else 0.0)

@@ -45,7 +45,6 @@ class RowReading:
     line_offset: int
     options: list[tuple[CellReading, ...]]
     raw_region: str
-    delimited: bool
 
 
 def locate_rows(text: str, start: int, end: int, specs: Sequence[RowSpec]) -> list[RowMatch]:
@@ -151,7 +150,7 @@ def _delimited(match: RowMatch, tokens: list[tuple[str, int]], region: str) -> R
             cells.append(read_cell(raw, offset, signed=column.signed, decimal=column.decimal))
         else:
             cells.append(CellReading("", match.label_end, None, CellStatus.MISSING, "表格行中缺少该单元格"))
-    return RowReading(match.spec, match.label_end, [tuple(cells)], region, delimited=True)
+    return RowReading(match.spec, match.label_end, [tuple(cells)], region)
 
 
 def _trim_padding(tokens: list[tuple[str, int]], wanted: int) -> list[tuple[str, int]]:
@@ -193,6 +192,6 @@ def _inline(match: RowMatch, line: str, region: str, base: int | None = None) ->
     chunks = chunks_of(body, start)
     if not chunks:
         blank = tuple(CellReading("", start, None, CellStatus.BLANK) for _ in match.spec.columns)
-        return RowReading(match.spec, start, [blank], body, delimited=False)
+        return RowReading(match.spec, start, [blank], body)
     options = readings(chunks, match.spec.columns)
-    return RowReading(match.spec, start, options, body.strip() or region.strip()[:40], delimited=False)
+    return RowReading(match.spec, start, options, body.strip() or region.strip()[:40])

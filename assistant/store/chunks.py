@@ -11,7 +11,6 @@ import re
 from assistant.models import NarrativeChunk, Report
 
 NARRATIVE_SECTIONS = ("一", "五", "六")
-TABLE_SECTIONS = ("二", "三", "四")
 MIN_CHARS = 60
 MAX_CHARS = 420
 _SENTENCE = re.compile(r"[^。；;！!？?]*[。；;！!？?]|[^。；;！!？?]+$")

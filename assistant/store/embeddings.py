@@ -22,7 +22,17 @@ from assistant.config import Settings
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+")
 
 
-class HashingEmbedding(EmbeddingFunction[Documents]):
+class _CosineEmbedding(EmbeddingFunction[Documents]):
+    """What both embeddings share: vectors compared by cosine in the collection."""
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "l2", "ip"]
+
+
+class HashingEmbedding(_CosineEmbedding):
     """Deterministic offline embedding of character n-grams (the product's default).
 
     Being lexical like BM25, its ranking counts for less in the fusion (`fusion_weight`)."""
@@ -49,12 +59,6 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
     def name() -> str:
         return "disclosure-hashing-v1"
 
-    def default_space(self) -> Space:
-        return "cosine"
-
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine", "l2", "ip"]
-
     def get_config(self) -> dict[str, Any]:
         return {"dimensions": self.dimensions}
 
@@ -67,7 +71,7 @@ class HashingEmbedding(EmbeddingFunction[Documents]):
         return f"hashing{self.dimensions}"
 
 
-class OpenAICompatibleEmbedding(EmbeddingFunction[Documents]):
+class OpenAICompatibleEmbedding(_CosineEmbedding):
     """Embeddings from an OpenAI-compatible endpoint, batched, with the client's own retries."""
 
     fusion_weight = 1.0
@@ -89,12 +93,6 @@ class OpenAICompatibleEmbedding(EmbeddingFunction[Documents]):
     @staticmethod
     def name() -> str:
         return "disclosure-openai-compatible"
-
-    def default_space(self) -> Space:
-        return "cosine"
-
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine", "l2", "ip"]
 
     def get_config(self) -> dict[str, Any]:
         return {"model": self.model, "base_url": self.base_url}
