@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.check import check_report
 from assistant.load import decode_bytes
 from assistant.models import CellStatus
 from assistant.parse import extract
 from conftest import sample
-from layouts import tables_inline, tables_markdown, with_tables
+from layouts import tables_cell_lines, tables_inline, tables_markdown, with_tables
 from test_seed_figures import SEED_EXPECTATIONS
 
 SEEDS = ["000", "001", "003", "004"]
@@ -62,3 +63,30 @@ def test_markdown_exported_by_other_tools():
     assert report.figures == expected["figures"]
     cell = report.cell("requests.new.natural")
     assert cell.raw == "36" and report.document.text[cell.offset - 2 : cell.offset + 4] == "**36**"
+
+
+@pytest.mark.parametrize("broken_headers", [False, True], ids=["cell-lines", "cell-lines-broken-headers"])
+@pytest.mark.parametrize("seed", SEEDS + ["002"])
+def test_every_cell_on_its_own_line_ending_in_a_pipe(seed, broken_headers):
+    expected = SEED_EXPECTATIONS[seed]
+    report = reprinted(seed, tables_cell_lines(expected["meta"]["template"], expected["figures"], broken_headers))
+    assert report.meta.template == expected["meta"]["template"]
+    assert report.figures == expected["figures"]
+    cell = report.cell("requests.total.total")
+    assert report.document.line_text(cell.line) == f"{cell.raw} |"
+
+
+def test_provincial_extra_rows_in_section_two_do_not_shift_the_standard_keys():
+    expected = SEED_EXPECTATIONS["001"]
+    extra = {"行政强制": ("行政给付", (7,)), "行政规范性文件": ("其他文件", (4, 1, 9))}
+    report = reprinted("001", tables_cell_lines("2021", expected["figures"], extra_rows=extra))
+    assert report.figures == expected["figures"]
+
+
+def test_the_2019_template_used_for_a_later_year_is_read_and_flagged():
+    expected = SEED_EXPECTATIONS["002"]
+    text = with_tables(sample("002").read_text(encoding="utf-8"), tables_cell_lines("2019", expected["figures"], True))
+    report = extract(decode_bytes(text.replace("2020年", "2023年").encode("utf-8"), "2019-template-2023.txt"))
+    assert (report.meta.year, report.meta.template) == (2023, "2019")
+    assert report.figures == expected["figures"]
+    assert "TEMPLATE_OUTDATED" in {finding.rule for finding in check_report(report)}
