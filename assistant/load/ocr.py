@@ -1,0 +1,233 @@
+"""Scanned reports (image-only PDFs, PNG and JPEG pages) read by tesseract (Debian `tesseract-ocr`
+with `tesseract-ocr-chi-sim`), never by guessing.
+
+Each page is deskewed and its ruled tables are found in the image (`grid_image`); the text around
+them is read line by line, and every table cell is cropped and read on its own, twice: once as
+Chinese text and once restricted to digits. A count is accepted only when both readings agree on
+its digits and tesseract is confident; otherwise the cell is written as `UNSURE_MARK` followed by the
+reading, which the parser keeps as a non-number (null, with a warning). Each cell keeps its page and
+its box in the page image (`DecodedText.ocr_cells`), so a reviewer can find it on the scan.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from assistant.errors import InputError
+from assistant.load.grid import cell_text, pipe_rows
+from assistant.load.grid_image import GridCell, binarize, deskew, find_tables
+from assistant.models import DecodedText, OcrCell
+
+OCR_ENCODING = "ocr"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+UNSURE_MARK = "〔识别存疑〕"
+RENDER_DPI = 300
+MIN_CONFIDENCE = 80
+SURE_CONFIDENCE = 90
+DOUBT_CONFIDENCE = 60
+TESSERACT_TIMEOUT_S = 300
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_COUNT = re.compile(r"-?\d+(?:\.\d+)?")
+_MARGIN = 5
+_MIN_INK_PIXELS = 12
+_UPSCALE = 2
+
+
+@dataclass(frozen=True)
+class _Reading:
+    text: str
+    confidence: float
+
+
+def is_image(data: bytes) -> bool:
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
+
+
+def tesseract_path() -> str | None:
+    return shutil.which("tesseract")
+
+
+def image_to_text(data: bytes, source: str) -> DecodedText:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception as error:  # Pillow raises many types for damaged images
+        raise InputError(source, f"图片文件已损坏，无法读取（{type(error).__name__}）") from None
+    return read_pages([image], source)
+
+
+def scanned_pdf_to_text(data: bytes, source: str) -> DecodedText:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        images = [page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil() for page in pdf]
+    finally:
+        pdf.close()
+    return read_pages(images, source)
+
+
+def read_pages(images: list[Image.Image], source: str) -> DecodedText:
+    if tesseract_path() is None:
+        raise InputError(source, "文件没有文字层（可能是扫描件），需要文字识别，但未安装 tesseract"
+                                 "（apt-get install tesseract-ocr tesseract-ocr-chi-sim）")
+    lines: list[str] = []
+    page_starts: list[int] = []
+    placed: list[tuple[int, int, GridCell, _Reading]] = []
+    with tempfile.TemporaryDirectory(prefix="audit-ocr-") as folder:
+        for number, image in enumerate(images, start=1):
+            page_starts.append(len(lines) + 1)
+            for block in _page_blocks(image, Path(folder) / f"p{number}", source):
+                if isinstance(block, str):
+                    lines.append(block)
+                else:
+                    for row in block:
+                        placed += [(len(lines), number, cell, reading) for cell, reading in row]
+                        lines += pipe_rows([[reading.text for _, reading in row]])
+    text = "\n".join(lines) + "\n"
+    if not _CJK.search(text):
+        raise InputError(source, "文字识别（OCR）未能读出任何中文内容")
+    return DecodedText(source=source, encoding=OCR_ENCODING, text=text, page_starts=page_starts,
+                       ocr_cells=_cell_boxes(lines, placed))
+
+
+def _cell_boxes(lines: list[str], placed) -> list[OcrCell]:
+    """Where each cell's text starts in the decoded text, with its page, box and confidence."""
+    line_offsets = [0]
+    for line in lines:
+        line_offsets.append(line_offsets[-1] + len(line) + 1)
+    boxes: list[OcrCell] = []
+    cursor_by_line: dict[int, int] = {}
+    for line_index, page, cell, reading in placed:
+        line = lines[line_index]
+        cursor = cursor_by_line.get(line_index, 0)
+        start = line.index("| ", cursor) + 2
+        cursor_by_line[line_index] = start
+        boxes.append(OcrCell(offset=line_offsets[line_index] + start, page=page, confidence=round(reading.confidence, 1),
+                             box=(int(cell.left), int(cell.top), int(cell.right), int(cell.bottom))))
+    return boxes
+
+
+def _page_blocks(image: Image.Image, folder: Path, source: str) -> list[str | list[list[tuple[GridCell, _Reading]]]]:
+    """The page as text lines and tables (rows of read cells), top to bottom."""
+    folder.mkdir()
+    page = deskew(image)
+    ink = binarize(page)
+    tables = find_tables(ink)
+    blanked = page.copy()
+    for table in tables:
+        blanked.paste(255, (0, table.top - 3, page.width, table.bottom + 4))
+    blocks: list[tuple[int, object]] = [(top, line) for top, line in _text_lines(blanked, folder, source)]
+    cells = [cell for table in tables for row in table.rows for cell in row]
+    readings = _read_cells(page, ink, cells, folder, source)
+    for table in tables:
+        rows = [[(cell, readings[cell]) for cell in row] for row in table.rows]
+        blocks.append((table.top, rows))
+    return [block for _, block in sorted(blocks, key=lambda item: item[0])]
+
+
+def _text_lines(page: Image.Image, folder: Path, source: str) -> list[tuple[int, str]]:
+    path = folder / "text.png"
+    page.save(path)
+    rows = _tesseract(path, source, "chi_sim", "4")
+    lines: dict[tuple[str, str, str], list[dict]] = {}
+    for row in rows:
+        if row["text"].strip():
+            lines.setdefault((row["block_num"], row["par_num"], row["line_num"]), []).append(row)
+    found = [(min(int(w["top"]) for w in words), _join_words(w["text"] for w in words)) for words in lines.values()]
+    return sorted(found)
+
+
+def _join_words(words) -> str:
+    """Tesseract separates Chinese characters by spaces; keep a space only between Latin/digit words."""
+    text = ""
+    for word in words:
+        word = word.strip()
+        if text and not (_CJK.search(text[-1]) or _CJK.search(word[0])):
+            text += " "
+        text += word
+    return text
+
+
+def _read_cells(page: Image.Image, ink, cells: list[GridCell], folder: Path, source: str) -> dict[GridCell, _Reading]:
+    readings: dict[GridCell, _Reading] = {}
+    inked: list[GridCell] = []
+    for cell in cells:
+        inner = ink[cell.top + _MARGIN : cell.bottom - _MARGIN + 1, cell.left + _MARGIN : cell.right - _MARGIN + 1]
+        if inner.size == 0 or int(inner.sum()) < _MIN_INK_PIXELS:
+            readings[cell] = _Reading("", 100.0)
+        else:
+            inked.append(cell)
+    if not inked:
+        return readings
+    listing = folder / "cells.txt"
+    paths = []
+    for index, cell in enumerate(inked):
+        path = folder / f"cell{index}.png"
+        crop = page.crop((cell.left + _MARGIN, cell.top + _MARGIN, cell.right - _MARGIN + 1, cell.bottom - _MARGIN + 1))
+        crop = crop.resize((crop.width * _UPSCALE, crop.height * _UPSCALE), Image.LANCZOS)
+        padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
+        padded.paste(crop, (20, 20))
+        padded.save(path)
+        paths.append(str(path))
+    listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    texts = _by_page(_tesseract(listing, source, "chi_sim", "6"))
+    digits = _by_page(_tesseract(listing, source, "eng", "7", "-c", "tessedit_char_whitelist=0123456789.-"))
+    for index, cell in enumerate(inked, start=1):
+        readings[cell] = _cell_reading(texts.get(index, []), digits.get(index, []))
+    return readings
+
+
+def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
+    """A label keeps its Chinese reading. A count needs its two readings to agree confidently, or one
+    very confident reading that the other does not contradict with any confidence; else it is unsure."""
+    text = cell_text(_join_words(w["text"] for w in text_words))
+    text_confidence = _confidence(text_words)
+    number = "".join(w["text"].strip() for w in digit_words)
+    number_confidence = _confidence(digit_words)
+    if len(_CJK.findall(text)) >= 2 or (_CJK.search(text) and text_confidence >= MIN_CONFIDENCE):
+        return _Reading(text, text_confidence)
+    text_number = re.sub(r"\s+", "", text)
+    readers = [(text_number, text_confidence), (number, number_confidence)]
+    agreed = text_number == number and min(text_confidence, number_confidence) >= MIN_CONFIDENCE
+    sure = [value for value, confidence in readers if confidence >= SURE_CONFIDENCE]
+    unopposed = len(sure) == 1 and all(confidence < DOUBT_CONFIDENCE or not value
+                                       for value, confidence in readers if value != sure[0])
+    if (agreed or unopposed) and _COUNT.fullmatch(number if agreed else sure[0]):
+        return _Reading(number if agreed else sure[0], max(text_confidence, number_confidence))
+    return _Reading(UNSURE_MARK + (number or text_number), max(text_confidence, number_confidence))
+
+
+def _confidence(words: list[dict]) -> float:
+    values = [float(w["conf"]) for w in words if w["text"].strip()]
+    return min(values, default=0.0)
+
+
+def _by_page(rows: list[dict]) -> dict[int, list[dict]]:
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        if row["text"].strip():
+            grouped.setdefault(int(row["page_num"]), []).append(row)
+    return grouped
+
+
+def _tesseract(path: Path, source: str, language: str, psm: str, *options: str) -> list[dict]:
+    command = [tesseract_path(), str(path), "stdout", "-l", language, "--psm", psm, *options, "tsv"]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise InputError(source, f"文字识别（OCR）超时（超过 {TESSERACT_TIMEOUT_S} 秒）") from None
+    if result.returncode != 0:
+        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["未知错误"]
+        raise InputError(source, f"文字识别（OCR）失败：{reason[0]}")
+    return list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE))
