@@ -12,6 +12,7 @@ its box in the page image (`DecodedText.ocr_cells`), so a reviewer can find it o
 from __future__ import annotations
 
 import csv
+import difflib
 import os
 import io
 import re
@@ -21,8 +22,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+import numpy as np
+from PIL import Image, ImageFilter
 
+from assistant import catalogue
 from assistant.errors import InputError
 from assistant.load.grid import cell_text, pipe_rows
 from assistant.load.grid_image import GridCell, binarize, deskew, find_tables
@@ -32,7 +35,7 @@ OCR_ENCODING = "ocr"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 UNSURE_MARK = "〔识别存疑〕"
 RENDER_DPI = 300
-MIN_CONFIDENCE = 80
+MIN_CONFIDENCE = 60
 SURE_CONFIDENCE = 90
 DOUBT_CONFIDENCE = 60
 TESSERACT_TIMEOUT_S = 300
@@ -121,8 +124,9 @@ def _cell_boxes(lines: list[str], placed) -> list[OcrCell]:
 def _page_blocks(image: Image.Image, folder: Path, source: str) -> list[str | list[list[tuple[GridCell, _Reading]]]]:
     """The page as text lines and tables (rows of read cells), top to bottom."""
     folder.mkdir()
-    page = deskew(image)
-    ink = binarize(page)
+    gray = deskew(image)
+    ink = binarize(gray)
+    page = _without_speckle(gray, ink)
     tables = find_tables(ink)
     blanked = page.copy()
     for table in tables:
@@ -134,6 +138,12 @@ def _page_blocks(image: Image.Image, folder: Path, source: str) -> list[str | li
         rows = [[(cell, readings[cell]) for cell in row] for row in table.rows]
         blocks.append((table.top, rows))
     return [block for _, block in sorted(blocks, key=lambda item: item[0])]
+
+
+def _without_speckle(gray: Image.Image, ink: np.ndarray) -> Image.Image:
+    """Paper made white away from the strokes (scanner noise and JPEG halos gone), strokes kept grey."""
+    near_ink = np.asarray(Image.fromarray(ink.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(5))) > 0
+    return Image.fromarray(np.where(near_ink, np.asarray(gray), 255).astype(np.uint8))
 
 
 def _text_lines(page: Image.Image, folder: Path, source: str) -> list[tuple[int, str]]:
@@ -170,22 +180,31 @@ def _read_cells(page: Image.Image, ink, cells: list[GridCell], folder: Path, sou
             inked.append(cell)
     if not inked:
         return readings
-    listing = folder / "cells.txt"
-    paths = []
-    for index, cell in enumerate(inked):
-        path = folder / f"cell{index}.png"
-        crop = page.crop((cell.left + _MARGIN, cell.top + _MARGIN, cell.right - _MARGIN + 1, cell.bottom - _MARGIN + 1))
-        crop = crop.resize((crop.width * _UPSCALE, crop.height * _UPSCALE), Image.LANCZOS)
-        padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
-        padded.paste(crop, (20, 20))
-        padded.save(path)
-        paths.append(str(path))
-    listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    binary = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
+    listing = _crop_listing(page, inked, folder / "text")
+    binary_listing = _crop_listing(binary, inked, folder / "binary")
     texts = _by_page(_tesseract(listing, source, "chi_sim", "6"))
-    digits = _by_page(_tesseract(listing, source, "eng", "7", "-c", "tessedit_char_whitelist=0123456789.-"))
+    digits = _by_page(_tesseract(binary_listing, source, "eng", "7", "-c", "tessedit_char_whitelist=0123456789.-"))
     for index, cell in enumerate(inked, start=1):
         readings[cell] = _cell_reading(texts.get(index, []), digits.get(index, []))
     return readings
+
+
+def _crop_listing(image: Image.Image, cells: list[GridCell], folder: Path) -> Path:
+    """Each cell's inside, enlarged and framed in white, as one image file; their list for tesseract."""
+    folder.mkdir()
+    paths = []
+    for index, cell in enumerate(cells):
+        crop = image.crop((cell.left + _MARGIN, cell.top + _MARGIN, cell.right - _MARGIN + 1, cell.bottom - _MARGIN + 1))
+        crop = crop.resize((crop.width * _UPSCALE, crop.height * _UPSCALE), Image.LANCZOS)
+        padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
+        padded.paste(crop, (20, 20))
+        path = folder / f"cell{index}.png"
+        padded.save(path)
+        paths.append(str(path))
+    listing = folder / "cells.txt"
+    listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    return listing
 
 
 def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
@@ -196,7 +215,7 @@ def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
     number = "".join(w["text"].strip() for w in digit_words)
     number_confidence = _confidence(digit_words)
     if len(_CJK.findall(text)) >= 2 or (_CJK.search(text) and text_confidence >= MIN_CONFIDENCE):
-        return _Reading(text, text_confidence)
+        return _Reading(_official_label(text), text_confidence)
     text_number = re.sub(r"\s+", "", text)
     readers = [(text_number, text_confidence), (number, number_confidence)]
     agreed = text_number == number and min(text_confidence, number_confidence) >= MIN_CONFIDENCE
@@ -206,6 +225,32 @@ def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
     if (agreed or unopposed) and _COUNT.fullmatch(number if agreed else sure[0]):
         return _Reading(number if agreed else sure[0], max(text_confidence, number_confidence))
     return _Reading(UNSURE_MARK + (number or text_number), max(text_confidence, number_confidence))
+
+
+def _official_labels() -> list[str]:
+    """Every label printed in the official tables of both templates (rows, columns, groups)."""
+    labels = {"三、本年度办理结果", "申请人情况", "自然人", "法人或其他组织", "信息内容", "行政复议", "行政诉讼",
+              "未经复议直接起诉", "复议后起诉"}
+    for template in ("2021", "2019"):
+        for _, label in catalogue.request_rows(template):
+            labels.update(part for part in label.split(" ") if part)
+        for row in catalogue.active_rows(template):
+            labels.add(row.label)
+            labels.update(header for _, header in row.columns)
+    labels.update(label for _, label in catalogue.APPLICANT_COLUMNS)
+    labels.update(label for _, label in catalogue.APPEAL_OUTCOMES)
+    return sorted(labels)
+
+
+_LABELS = _official_labels()
+_SNAP_RATIO = 0.6
+
+
+def _official_label(text: str) -> str:
+    """A misread label cell ('一、上年绪转…') snapped to the official label it resembles most, since
+    the tables' labels are fixed by the template; text resembling none is kept as read."""
+    best = max(_LABELS, key=lambda label: difflib.SequenceMatcher(None, text, label).ratio())
+    return best if difflib.SequenceMatcher(None, text, best).ratio() >= _SNAP_RATIO else text
 
 
 def _confidence(words: list[dict]) -> float:
