@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 
+from typing import Optional
+
+from assistant.answer.agreement import disagreements
 from assistant.answer.evidence import Finalized
+from assistant.answer.question import Question
 from assistant.store import IndexDatabase
 
 _QUOTE = re.compile(r"“([^”]*)”|「([^」]*)」")
@@ -26,7 +30,9 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def verify(final: Finalized, db: IndexDatabase) -> list[str]:
+def verify(final: Finalized, db: IndexDatabase, question: Optional[Question] = None) -> list[str]:
+    """Problems that keep the answer from being shown as verified; with the question, also whether
+    the answer is about what it asked (`agreement`)."""
     problems = [f"引用标记 {m} 不对应任何证据" for m in final.unknown_markers]
     problems += _citation_problems(final, db)
     quoted_sources = [_squeeze(c["text"]) for c in final.citations if c["kind"] == "quote"]
@@ -34,6 +40,8 @@ def verify(final: Finalized, db: IndexDatabase) -> list[str]:
     allowed = [c["value"] for c in final.citations if c["kind"] == "figure"]
     allowed += [v for d in final.derived for v in d["values"]]
     problems += unsupported_numbers(final.answer, allowed)
+    if question is not None:
+        problems += disagreements(question, final, db)
     return problems
 
 
