@@ -132,9 +132,10 @@ _NAMED = tomllib.loads(resources.files("assistant.answer").joinpath("vocabulary.
 
 
 def spoken_label(key: str) -> str:
-    """A key's official label as answers write it: item numbers as 第N项 (（三）不予公开第1项属于国家秘密),
-    so that no bare digit in the prose looks like a stated figure."""
-    return re.sub(r" (\d+)\.", r"第\1项", catalogue.key_label(key))
+    """A key's official label as answers write it: item numbers as 第N项 (（三）不予公开第1项属于国家秘密)
+    and its “…” as 『…』, since in answers a bare digit is a stated figure and “…” a quotation."""
+    label = re.sub(r" (\d+)\.", r"第\1项", catalogue.key_label(key))
+    return label.replace("“", "『").replace("”", "』")
 
 
 def _unit(keys: tuple[str, ...]) -> str:
