@@ -97,13 +97,15 @@ class FigureComposer:
     # -- over many reports --------------------------------------------------------------------
 
     def _rank(self, question: Question, evidence: Evidence) -> str:
-        reports = scope(self.db, question.regions, question.years)
+        """Over the bodies named (财政金融局哪一年最多), else over the regions and years asked."""
+        reports = [r for body in question.bodies for r in self.db.reports(body_key=body)
+                   if not question.years or r.year in question.years] or scope(self.db, question.regions, question.years)
         if not reports:
             return f"未找到{'、'.join(question.regions)}{year_text(question.years)}的报告（索引中没有符合条件的报告）。"
         metric = self._metrics(question)[0]
         values = [v for v in metric_values(self.db, evidence, reports, metric) if v.value is not None]
         years = year_text(sorted({r.year for r in reports if r.year}))
-        where = "、".join(question.regions) if question.regions else "索引中"
+        where = "、".join(question.bodies or question.regions) or "索引中"
         checked = derive(evidence, "核对的报告份数", len(reports), [])
         descending = not re.search(r"最少|最低", question.text)
         if question.nonzero or not re.search(r"最多|最少|最高|最低|排名|排行|前", question.text):

@@ -173,7 +173,7 @@ def _intent(text: str, metrics: list[Metric], bodies: list[str], years: list[int
     if not metrics:
         return "narrative"
     if re.search(r"合计|总共|一共|加起来|总和|汇总|累计|共计|之和", text):
-        return "aggregate"
+        return "lookup" if len(bodies) == 1 and len(years) <= 1 and not re.search(_WHOLE_AREA, text) else "aggregate"
     if len(metrics) >= 2 and re.search(r"占比|比例|比重|占.{0,16}(?:百分|多少|几成)|百分之", text):
         return "ratio"
     if re.search(r"哪些|哪个|哪几个|最多|最少|最高|最低|排名|排行|前[0-9一二三四五六七八九十]+[个名家]", text):
