@@ -53,7 +53,7 @@ class Assistant:
         mismatch = disagreements(question, final, self.db)
         if mismatch:
             final = honest_answer(question, final, mismatch, self.db)
-        problems = verify(final, self.db, question)
+        problems = verify(final, self.db, question if mismatch else None)
         text = final.answer if not note else f"{final.answer}\n\n（{note}）"
         return Answer(answer=text, citations=final.citations, verified=not problems, mode="offline",
                       derived=final.derived, note="；".join([note or "", *problems]).strip("；") or None)

@@ -48,7 +48,6 @@ class Metric:
 class _Row:
     """A row (or a group of rows) of one table that a phrase names."""
 
-    table: str
     name: str
     label: str
     rows: tuple[tuple[str, tuple[str, ...]], ...]
@@ -86,13 +85,12 @@ def _compile(phrases, literal: bool) -> list[re.Pattern]:
     return [re.compile(re.escape(p) if literal else p) for p in phrases if p]
 
 
-def _load() -> dict[str, _Table]:
-    data = tomllib.loads(resources.files("assistant.answer").joinpath("vocabulary.toml").read_text(encoding="utf-8"))
+def _load(data: dict) -> dict[str, _Table]:
     tables = {name: _Table(name) for name in ("requests", "appeals", "active")}
 
     def add_row(table: _Table, name: str, label: str, labels: list[str], synonyms: list[str],
                 rows: dict[str, tuple[str, ...]], group: bool = False) -> None:
-        table.rows[name] = _Row(table.name, name, label, tuple(rows.items()), group)
+        table.rows[name] = _Row(name, label, tuple(rows.items()), group)
         table.row_phrases += [(p, name) for p in _compile(labels, True) + _compile(synonyms, False)]
 
     requests, appeals, active = tables["requests"], tables["appeals"], tables["active"]
@@ -126,9 +124,9 @@ def _load() -> dict[str, _Table]:
     return tables
 
 
-_TABLES = _load()
-_NAMED = tomllib.loads(resources.files("assistant.answer").joinpath("vocabulary.toml")
-                       .read_text(encoding="utf-8"))["named"]
+_VOCABULARY = tomllib.loads(resources.files("assistant.answer").joinpath("vocabulary.toml").read_text(encoding="utf-8"))
+_TABLES = _load(_VOCABULARY)
+_NAMED = _VOCABULARY["named"]
 
 
 def spoken_label(key: str) -> str:
@@ -180,12 +178,17 @@ def _matches(text: str, phrases: list[tuple[re.Pattern, str]], taken: list[tuple
     return sorted(found)
 
 
+_ANY_PHRASE = re.compile("|".join(f"(?:{p.pattern})" for table in _TABLES.values()
+                                   for p, _ in table.row_phrases + table.column_phrases)
+                          + "|" + "|".join(f"(?:{p.pattern})" for table in _TABLES.values() for p, _, _ in table.implied))
 _DEFAULT_ROW = {"requests": "new", "appeals": "all"}
 _GENERIC_NEW = re.compile(r"收到.{0,10}申请|受理.{0,8}申请|申请.{0,6}(?:数量|多少|几件|数)|依申请公开.{0,6}(?:数量|多少|几)")
 
 
-def find_metrics(text: str) -> list[Metric]:
-    """Metrics named in a question, in text order; the same words always give the same keys."""
+@lru_cache(maxsize=4096)
+def _find_metrics(text: str) -> tuple[Metric, ...]:
+    if not _ANY_PHRASE.search(text):
+        return ()
     taken: list[tuple[int, int]] = []
     rows = {name: _matches(text, table.row_phrases, taken) for name, table in _TABLES.items()}
     found: list[tuple[int, Metric]] = []
@@ -207,7 +210,12 @@ def find_metrics(text: str) -> list[Metric]:
             found += [(start, metric_for(name, row, column)) for column in (columns or [None])]
     if not found and _GENERIC_NEW.search(text):
         found.append((0, metric_for("requests", "new", None)))
-    return list(dict.fromkeys(metric for _, metric in sorted(found, key=lambda f: f[0])))
+    return tuple(dict.fromkeys(metric for _, metric in sorted(found, key=lambda f: f[0])))
+
+
+def find_metrics(text: str) -> list[Metric]:
+    """Metrics named in a question, in text order; the same words always give the same keys."""
+    return list(_find_metrics(text))
 
 
 def _group_has_named_row(table: _Table, group: str, named: set[str]) -> bool:

@@ -29,6 +29,8 @@ class OfflineComposer:
         self.figures = FigureComposer(db)
 
     def compose(self, question: Question, evidence: Evidence) -> str:
+        if question.missing and not question.bodies and question.intent in ("findings", "narrative"):
+            return "\n".join(not_found(self.db, name, question.years) for name in question.missing)
         if question.intent == "findings":
             return self._findings(question, evidence)
         if question.intent == "narrative":

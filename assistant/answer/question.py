@@ -52,6 +52,7 @@ class Entities:
 
     bodies: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
+    _longest_first: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_reports(cls, reports: list[StoredReport]) -> Entities:
@@ -63,8 +64,8 @@ class Entities:
             if report.region:
                 for alias in _aliases(report.region):
                     entities.regions.setdefault(alias, report.region)
-        region_names = set(entities.regions.values())
-        for key in set(entities.bodies.values()):
+        region_names = sorted(set(entities.regions.values()))
+        for key in sorted(set(entities.bodies.values())):
             for region in region_names:
                 rest = key[len(region):]
                 if key.startswith(region) and len(rest) >= 3:
@@ -76,7 +77,9 @@ class Entities:
         """Longest non-overlapping aliases found in text, mapped to canonical names, in text order."""
         found: list[tuple[str, tuple[int, int]]] = []
         taken: list[tuple[int, int]] = []
-        for alias in sorted(names, key=len, reverse=True):
+        if id(names) not in self._longest_first:
+            self._longest_first[id(names)] = sorted(names, key=lambda a: (-len(a), a))
+        for alias in (a for a in self._longest_first[id(names)] if a in text):
             for match in re.finditer(re.escape(alias), text):
                 span = match.span()
                 if any(s < span[1] and span[0] < e for s, e in taken):
@@ -135,7 +138,8 @@ def parse_question(text: str, entities: Entities, today: Optional[date] = None) 
 _WHOLE_AREA = r"各|所有|全部|全区|全市|下属|哪些|哪个|哪几|多少(?:个|家|份)"
 _ZERO_CHECK = r"是否为[零0]|是不是[零0]|是否是[零0]|有没有|是否有|为[零0]吗|是[零0]吗"
 _NAME_SUFFIX = r"(?:街道|区|县|市|镇|乡|局|委员会|办公室)"
-_NOT_NAMES = re.compile(r"^(?:各|全|本|该|哪|市区|地区|片区|城区|辖区|社区|园区|政区|区县|市县|县区|管辖)")
+_NOT_NAMES = re.compile(r"^(?:各|全|本|该|哪|市区|地区|片区|城区|辖区|社区|园区|政区|区县|市县|县区|管辖|乡镇|城市|省市|镇街|"
+                        r"市直|区直|县直|区级|市级|县级)")
 _NAME_BREAK = re.compile(r"[\s\d，。？！?!、,;；：:（）()“”]|请问|查询|和|与|及|跟|同|比|较|对比|年度?|的|在|中|里|共|一共|合计")
 
 
