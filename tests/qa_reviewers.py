@@ -63,9 +63,21 @@ REVIEWER_QA = [
     ("环南街道2021年现行有效规范性文件多少件", [2], {"active.normative_doc.in_force"}, []),
     ("定海区2021年上年结转的申请有几件", [1], {"requests.carried_over.total"}, []),
     ("越城区2021年办理结果总计多少件", [38], {"requests.total.total"}, []),
+    ("定海区2021年依申请公开数量", [31], NEW, []),
+    ("越城区2021年申请人是企业的有几件", [0], {"requests.new.commercial"}, []),
+    ("平潭综合实验区2024年复议后起诉败诉的有几件", [2], {"appeals.suit_after_review.corrected"}, []),
+    ("淮安市2024年第三方合法权益不公开多少件", [6], {"requests.withheld.third_party.total"}, []),
+    ("淮安市2024年过程性信息不予公开几件", [12], {"requests.withheld.process_info.total"}, []),
+    ("淮安市2024年行政复议其他结果多少件", [178], {"appeals.review.other"}, []),
+    ("淮安市2024年规范性文件废止多少件", [26], {"active.normative_doc.repealed"}, []),
+    ("淮安市2024年规章制发多少件", [1], {"active.regulation.issued"}, []),
+    ("平潭综合实验区2020年其他处理多少件", [4], {"requests.other.all.total"}, []),
     # compositions: ratios, two at once, sums, differences, year over year
     ("淮安市2024年部分公开占办理结果总计的比例是多少", [454, 3050, 14.9],
      {"requests.partly_granted.total", "requests.total.total"}, ["%"]),
+    ("淮安市2024年新收申请中自然人占比多少", [3001, 3119, 96.2], {"requests.new.natural", "requests.new.total"}, ["%"]),
+    ("淮安市2024年行政事业性收费比洪泽区2024年多多少", [96171.6, 7545, 88626.6], {"active.admin_fee.amount_10k_yuan"},
+     ["少88626.6万元"]),
     ("淮安市2024年予以公开和部分公开分别是多少", [1362, 454], {"requests.granted.total", "requests.partly_granted.total"}, []),
     ("淮安市和洪泽区2024年新收申请一共多少件", [3214, 3119, 95], NEW, ["淮安市人民政府2024年度", "淮安市洪泽区人民政府2024年度"]),
     ("定海区和越城区2021年新收申请一共多少件", [67, 31, 36], NEW, ["定海区2021年度", "越城区人民政府办公室2021年度"]),
@@ -78,6 +90,7 @@ REVIEWER_QA = [
     ("平潭2021年各单位新收申请合计", [94, 70, 18, 5, 1], NEW, ["8份报告"]),
     # over the index, with the denominator
     ("2024年哪些单位行政复议不为零", [11, 5, 351, 7, 2, 1], REVIEW, ["共11份报告"]),
+    ("2024年多少份报告行政复议不为零", [11, 5], REVIEW, ["共11份报告"]),
     ("2024年行政诉讼败诉的单位有哪些", [11, 2], SUITS_CORRECTED, ["共11份报告"]),
     ("2023年新收申请最多的单位是哪个", [81], NEW, ["平潭综合实验区2023年度报告 81件"]),
     ("2025年行政复议最多的前2个单位", [36, 10], REVIEW, ["平潭综合实验区市场监督管理局2025年度"]),
@@ -98,6 +111,7 @@ REVIEWER_QA = [
     ("平潭综合实验区2019年政府集中采购总金额是多少", None, set(), ["采购总金额"]),
     ("平潭综合实验区2019年政府集中采购项目数量是多少", None, set(), ["采购项目数量"]),
     ("平潭综合实验区2019年行政许可处理决定数量", None, set(), ["无法确定"]),
+    ("淮安市2024年政府集中采购多少", None, set(), ["没有这一栏"]),
 ]
 
 _SAYS_NOTHING_FOUND = re.compile(r"未找到|没有|无法")

@@ -191,6 +191,7 @@ class FigureComposer:
 
 def value_sentence(found: MetricValue, metric: Metric, zero_check: bool = False) -> str:
     if found.value is None:
-        return f"{name_of(found.report)}中，{metric.label}无法给出{'、'.join(found.missing)}。"
+        reasons = "、".join(found.missing)
+        return f"{name_of(found.report)}中，{metric.label}无法给出{'' if reasons.startswith('（') else '：'}{reasons}。"
     verdict = ("，为零" if found.value == 0 else "，不为零") if zero_check else ""
     return f"{name_of(found.report)}中，{metric.label}为{fmt(found.value)}{metric.unit}{found.marker}{verdict}。"

@@ -178,11 +178,12 @@ def _matches(text: str, phrases: list[tuple[re.Pattern, str]], taken: list[tuple
     return sorted(found)
 
 
-_ANY_PHRASE = re.compile("|".join(f"(?:{p.pattern})" for table in _TABLES.values()
-                                   for p, _ in table.row_phrases + table.column_phrases)
-                          + "|" + "|".join(f"(?:{p.pattern})" for table in _TABLES.values() for p, _, _ in table.implied))
 _DEFAULT_ROW = {"requests": "new", "appeals": "all"}
 _GENERIC_NEW = re.compile(r"收到.{0,10}申请|受理.{0,8}申请|申请.{0,6}(?:数量|多少|几件|数)|依申请公开.{0,6}(?:数量|多少|几)")
+_ANY_PHRASE = re.compile("|".join([f"(?:{p.pattern})" for table in _TABLES.values()
+                                   for p, _ in table.row_phrases + table.column_phrases]
+                                  + [f"(?:{p.pattern})" for table in _TABLES.values() for p, _, _ in table.implied]
+                                  + [_GENERIC_NEW.pattern]))
 
 
 @lru_cache(maxsize=4096)
@@ -216,6 +217,14 @@ def _find_metrics(text: str) -> tuple[Metric, ...]:
 def find_metrics(text: str) -> list[Metric]:
     """Metrics named in a question, in text order; the same words always give the same keys."""
     return list(_find_metrics(text))
+
+
+def whole_of(metric: Metric) -> Optional[Metric]:
+    """The 总计 column of the same row, for 占比 of one applicant column (自然人占新收申请的比例)."""
+    keys = metric.keys_for("2021")
+    if len(keys) != 1 or not keys[0].startswith("requests.") or keys[0].endswith(".total"):
+        return None
+    return metric_for("requests", keys[0][len("requests."):].rsplit(".", 1)[0], "total")
 
 
 def _group_has_named_row(table: _Table, group: str, named: set[str]) -> bool:

@@ -14,7 +14,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel
 
-from assistant.answer.metrics import Metric, find_metrics
+from assistant.answer.metrics import Metric, find_metrics, whole_of
 from assistant.store import IndexDatabase, StoredReport
 
 Intent = Literal["lookup", "compare", "rank", "aggregate", "ratio", "findings", "narrative"]
@@ -120,6 +120,8 @@ def parse_question(text: str, entities: Entities, today: Optional[date] = None) 
     spans = [span for _, span in body_hits + region_hits]
     missing = _unknown_names(text, spans)
     metrics = find_metrics(_masked(text, spans + [span for _, span in missing]))
+    if len(metrics) == 1 and re.search(_SHARE, text) and whole_of(metrics[0]) is not None:
+        metrics.append(whole_of(metrics[0]))
     bodies = list(dict.fromkeys(name for name, _ in body_hits))
     regions = list(dict.fromkeys(name for name, _ in region_hits))
     years = _years(text, today)
@@ -135,6 +137,7 @@ def parse_question(text: str, entities: Entities, today: Optional[date] = None) 
                     topic=_topic(text, spans))
 
 
+_SHARE = r"占比|比例|比重|占.{0,16}(?:百分|多少|几成)|百分之"
 _WHOLE_AREA = r"各|所有|全部|全区|全市|下属|哪些|哪个|哪几|多少(?:个|家|份)"
 _ZERO_CHECK = r"是否为[零0]|是不是[零0]|是否是[零0]|有没有|是否有|为[零0]吗|是[零0]吗"
 _NAME_SUFFIX = r"(?:街道|区|县|市|镇|乡|局|委员会|办公室)"
@@ -178,9 +181,10 @@ def _intent(text: str, metrics: list[Metric], bodies: list[str], years: list[int
         return "narrative"
     if re.search(r"合计|总共|一共|加起来|总和|汇总|累计|共计|之和", text):
         return "lookup" if len(bodies) == 1 and len(years) <= 1 and not re.search(_WHOLE_AREA, text) else "aggregate"
-    if len(metrics) >= 2 and re.search(r"占比|比例|比重|占.{0,16}(?:百分|多少|几成)|百分之", text):
+    if len(metrics) >= 2 and re.search(_SHARE, text):
         return "ratio"
-    if re.search(r"哪些|哪个|哪几个|最多|最少|最高|最低|排名|排行|前[0-9一二三四五六七八九十]+[个名家]", text):
+    if re.search(r"哪些|哪个|哪几个|最多|最少|最高|最低|排名|排行|前[0-9一二三四五六七八九十]+[个名家]|"
+                 r"(?:多少|几)(?:份|个单位|家)", text):
         return "rank"
     if len(years) >= 2 or len(bodies) >= 2 or re.search(r"比较|对比|相比|变化|增加|减少|增长|下降|同比|较上年|比上年|差多少|相差|差距|多出", text):
         return "compare"
