@@ -115,6 +115,17 @@ def test_an_answer_about_another_body_year_or_metric_disagrees(indexed):
     assert disagreements(question, final, ingestor.db) == []
 
 
+def test_a_not_found_answer_must_name_the_reports_of_what_it_shows(indexed):
+    ingestor, _ = indexed
+    assistant = assistant_for(ingestor)
+    evidence = Evidence()
+    assistant.offline.compose(assistant.understand("定海区2021年新收申请多少件"), evidence)
+    asked = assistant.understand("越城区2021年新收申请多少件")
+    assert disagreements(asked, finalize("无法回答。31件[F1]", evidence), ingestor.db)
+    assert disagreements(asked, finalize("无法回答。附近找到：越城区2021年度31件[F1]", evidence), ingestor.db)
+    assert disagreements(asked, finalize("无法回答。附近找到：定海区2021年度报告 31件[F1]", evidence), ingestor.db) == []
+
+
 def test_missing_bodies_and_years_are_said_never_dropped(indexed):
     ingestor, _ = indexed
     assistant = assistant_for(ingestor)
@@ -156,10 +167,19 @@ def test_llm_answer_about_something_else_fails_verification(indexed, question, c
     assert answer.verified and offline in answer.answer
 
 
-def test_llm_answer_naming_its_own_figures_passes(indexed):
+HUAIAN_REVIEW = ("lookup_figures", {"body": "淮安市", "years": [2024], "metrics": ["review", "review_corrected"]})
+FAITHFUL = [
+    ("定海区和越城区2021年新收申请一共多少件",
+     [tool_calls(DINGHAI, YUECHENG), tool_calls(("calculate", {"operation": "sum", "ids": ["F1", "F2"]})),
+      text("两区合计67件[D1]：定海区2021年31件[F1]，越城区2021年36件[F2]。")]),
+    ("淮安市2024年行政复议多少件", [tool_calls(HUAIAN_REVIEW), text("淮安市2024年行政复议351件[F1]，其中被纠正64件[F2]。")]),
+]
+
+
+@pytest.mark.parametrize(("question", "script"), FAITHFUL, ids=["sum of two bodies", "with a named neighbouring figure"])
+def test_llm_answer_naming_its_own_figures_passes(indexed, question, script):
     ingestor, _ = indexed
     with ScriptedOpenAI() as endpoint:
-        endpoint.chat(tool_calls(DINGHAI, YUECHENG), tool_calls(("calculate", {"operation": "sum", "ids": ["F1", "F2"]})),
-                      text("两区合计67件[D1]：定海区2021年31件[F1]，越城区2021年36件[F2]。"))
-        answer = llm_assistant(ingestor, endpoint).ask("定海区和越城区2021年新收申请一共多少件")
+        endpoint.chat(*script)
+        answer = llm_assistant(ingestor, endpoint).ask(question)
     assert (answer.mode, answer.verified, answer.note) == ("llm", True, None)

@@ -19,7 +19,7 @@ from assistant.answer.metrics import BY_ID, find_metrics, spoken_label
 from assistant.answer.question import Entities, Question, entities_of
 from assistant.store import IndexDatabase, StoredReport
 
-_SAYS_MISSING = re.compile(r"未找到|无法回答|无法给出|没有这一栏|索引中没有|请说明")
+_SAYS_MISSING = re.compile(r"未找到|无法回答|无法给出|没有这一栏|索引中没有|请说明|均为零或未填报")
 _HONEST = re.compile(r"^(?:未找到|无法回答)")
 _CITATION = re.compile(r"\[(\d+)\]")
 _CLAUSE_END = "。；;\n：:"
@@ -39,16 +39,17 @@ def disagreements(question: Question, final: Finalized, db: IndexDatabase) -> li
         return reports[source]
 
     figures = [c for c in final.citations if c["kind"] == "figure"] + final.support
-    problems = _prose_problems(final, report_of, entities_of(db))
-    if _HONEST.match(final.answer):
+    honest = bool(_HONEST.match(final.answer))
+    problems, labelled = _prose_problems(final, report_of, entities_of(db), must_name=honest)
+    if honest:
         return problems
     for figure in figures:
         report = report_of(figure["report"])
         if report is not None:
-            problems += _figure_problems(question, figure["key"], report)
+            problems += _figure_problems(question, figure["key"], report, labelled)
     problems += _coverage_problems(question, final.answer, [report_of(f["report"]) for f in figures])
-    if not figures and not _SAYS_MISSING.search(final.answer):
-        problems.append(f"答案没有给出问题所问的『{_asked_metrics(question)}』数据，也没有说明找不到")
+    problems += [f"答案没有给出问题所问的『{BY_ID[m].label}』数据，也没有说明找不到" for m in question.metrics
+                 if not any(f["key"] in BY_ID[m].keys for f in figures) and not _SAYS_MISSING.search(final.answer)]
     return list(dict.fromkeys(problems))
 
 
@@ -65,10 +66,12 @@ def _allowed_years(question: Question) -> Optional[set[int]]:
     return set(question.years)
 
 
-def _figure_problems(question: Question, key: str, report: StoredReport) -> list[str]:
+def _figure_problems(question: Question, key: str, report: StoredReport, labelled: set[str]) -> list[str]:
+    """A figure of a metric not asked is allowed only where the prose names that metric at the
+    figure (行政复议351件，其中被纠正64件); its body and year must be those asked."""
     problems = []
     allowed_keys = {k for m in question.metrics for k in BY_ID[m].keys}
-    if key not in allowed_keys:
+    if key not in allowed_keys and key not in labelled:
         problems.append(f"答案引用的是『{spoken_label(key)}』，问题问的是『{_asked_metrics(question)}』")
     if question.bodies and report.body_key not in question.bodies:
         problems.append(f"答案引用的是{name_of(report)}，问题问的是{'、'.join(question.bodies)}")
@@ -101,9 +104,12 @@ def _coverage_problems(question: Question, answer: str, reports: list[Optional[S
     return problems
 
 
-def _prose_problems(final: Finalized, report_of, entities: Entities) -> list[str]:
-    """The body, year and metric the prose names right before each cited figure are the figure's own."""
+def _prose_problems(final: Finalized, report_of, entities: Entities, must_name: bool) -> tuple[list[str], set[str]]:
+    """The body, year and metric the prose names right before each cited figure are the figure's own;
+    in a 未找到/无法回答 answer every figure shown must name its report (what was found nearby).
+    Also returns the keys of the figures whose metric the prose names correctly."""
     problems = []
+    labelled: set[str] = set()
     previous_end = 0
     for match in _CITATION.finditer(final.answer):
         index = int(match.group(1)) - 1
@@ -118,7 +124,9 @@ def _prose_problems(final: Finalized, report_of, entities: Entities) -> list[str
             continue
         hits = entities.find(clause, entities.bodies)
         named_bodies = {name for name, _ in hits}
-        if named_bodies and report.body_key not in named_bodies:
+        if must_name and not named_bodies:
+            problems.append(f"答案列出的数据没有说明来自哪份报告（{name_of(report)}）")
+        elif named_bodies and report.body_key not in named_bodies:
             problems.append(f"答案把{name_of(report)}的数据说成了{'、'.join(sorted(named_bodies))}的")
         named_years = {int(y) for y in _YEAR.findall(clause)}
         if named_years and report.year not in named_years:
@@ -127,7 +135,9 @@ def _prose_problems(final: Finalized, report_of, entities: Entities) -> list[str
         named_metrics = find_metrics(masked)
         if named_metrics and not any(citation["key"] in m.keys for m in named_metrics):
             problems.append(f"答案把『{spoken_label(citation['key'])}』的数据说成了『{'、'.join(m.label for m in named_metrics)}』")
-    return problems
+        elif named_metrics:
+            labelled.add(citation["key"])
+    return problems, labelled
 
 
 def honest_answer(question: Question, final: Finalized, problems: list[str], db: IndexDatabase) -> Finalized:

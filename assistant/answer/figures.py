@@ -111,7 +111,7 @@ class FigureComposer:
         if question.nonzero or not re.search(r"最多|最少|最高|最低|排名|排行|前", question.text):
             chosen = sorted((v for v in values if v.value), key=lambda v: -v.value)
             if not chosen:
-                return f"{where}{years}共{len(reports)}份报告[{checked.id}]，{metric.label}均为0或未填报。"
+                return f"{where}{years}共{len(reports)}份报告[{checked.id}]，{metric.label}均为零或未填报。"
             count = derive(evidence, f"{metric.label}不为零的单位数", len(chosen), [])
             head = f"{where}{years}共{len(reports)}份报告[{checked.id}]中，{metric.label}不为零的有{len(chosen)}份[{count.id}]："
         else:

@@ -1,8 +1,10 @@
 """Understanding a reviewer's question, offline and deterministically.
 
 Bodies and regions are recognised against what the index holds (with short forms: 定海 → 定海区,
-财政金融局 → 平潭综合实验区财政金融局), years absolutely or relatively (去年, 2021年度), metrics in
-reviewers' words (`metrics`), and the intent from the question's shape.
+财政金融局 → 平潭综合实验区财政金融局), names the index does not hold (火星区, Y区) are kept as
+`missing` so that the answer says so, years absolutely or relatively (去年, 2021年度), metrics in
+reviewers' words (`metrics`, read with the names masked out), and the intent from the question's
+shape (lookup, compare, rank, aggregate, ratio, findings, narrative).
 """
 
 from __future__ import annotations
