@@ -3,14 +3,14 @@
 Every number in the prose must be a cited figure, a number computed by code and listed as
 derived, a year, an ordinal, or stand inside a quotation; every quotation must be a verbatim
 substring of a cited passage; every citation must resolve to the store (figure value and line,
-passage text in its report). Whitespace is ignored when comparing quotations, because PDFs and
-crawled pages break lines inside sentences.
+passage text in its report); and, given the question, the answer must be about it (`agreement`).
+Whitespace is ignored when comparing quotations, because PDFs and crawled pages break lines
+inside sentences.
 """
 
 from __future__ import annotations
 
 import re
-
 from typing import Optional
 
 from assistant.answer.agreement import disagreements
