@@ -92,6 +92,9 @@ def _coverage_problems(question: Question, answer: str, reports: list[Optional[S
 
     problems = [f"问题问到的{name}在答案中既没有数据也没有说明找不到" for name in question.missing
                 if not said_missing(name)]
+    if question.intent not in ("rank", "aggregate"):
+        problems += [f"问题问到的{region}在答案中既没有数据也没有说明找不到" for region in question.regions
+                     if not any(r is not None and region in (r.region or "") for r in reports) and not said_missing(region)]
     for body in question.bodies:
         answered = [r for r in reports if r is not None and r.body_key == body]
         if not answered and not said_missing(body):

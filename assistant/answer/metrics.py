@@ -219,12 +219,24 @@ def find_metrics(text: str) -> list[Metric]:
     return list(_find_metrics(text))
 
 
+_NOT_RESULTS = {"requests.new.total", "requests.carried_over.total", "requests.total.total",
+                "requests.carried_forward.total"}
+
+
+def _whole_key(key: str) -> Optional[str]:
+    """What a figure is a share of: its row's 总计 (自然人 of 新收, 维持 of 行政复议), and for a 总计
+    of an 办理结果 row the 办理结果总计 (予以公开率)."""
+    if not key.endswith(".total"):
+        return key.rsplit(".", 1)[0] + ".total"
+    return "requests.total.total" if key.startswith("requests.") and key not in _NOT_RESULTS else None
+
+
 def whole_of(metric: Metric) -> Optional[Metric]:
-    """The 总计 column of the same row, for 占比 of one applicant column (自然人占新收申请的比例)."""
-    keys = metric.keys_for("2021")
-    if len(keys) != 1 or not keys[0].startswith("requests.") or keys[0].endswith(".total"):
+    """The metric a share (占比, 维持率, 败诉率) of this one is taken of, when the vocabulary has it."""
+    wholes = tuple(dict.fromkeys(_whole_key(k) for k in metric.keys_for("2021")))
+    if None in wholes or not wholes:
         return None
-    return metric_for("requests", keys[0][len("requests."):].rsplit(".", 1)[0], "total")
+    return next((m for m in BY_ID.values() if m.keys_for("2021") == wholes), None)
 
 
 def _group_has_named_row(table: _Table, group: str, named: set[str]) -> bool:

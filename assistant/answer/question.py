@@ -54,6 +54,7 @@ class Entities:
 
     bodies: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
+    region_bodies: dict[str, list[str]] = field(default_factory=dict)
     _longest_first: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -66,6 +67,8 @@ class Entities:
             if report.region:
                 for alias in _aliases(report.region):
                     entities.regions.setdefault(alias, report.region)
+                if report.body_key and report.body_key not in entities.region_bodies.setdefault(report.region, []):
+                    entities.region_bodies[report.region].append(report.body_key)
         region_names = sorted(set(entities.regions.values()))
         for key in sorted(set(entities.bodies.values())):
             for region in region_names:
@@ -74,6 +77,12 @@ class Entities:
                     for alias in _aliases(rest):
                         entities.bodies.setdefault(alias, key)
         return entities
+
+    def body_of_region(self, region: str) -> Optional[str]:
+        """The body a region's name stands for when a question asks about one body (奉化区 →
+        奉化区政务办): the region's own government, or the only body the index holds there."""
+        held = self.region_bodies.get(region, [])
+        return region if region in held else held[0] if len(held) == 1 else None
 
     def find(self, text: str, names: dict[str, str]) -> list[tuple[str, tuple[int, int]]]:
         """Longest non-overlapping aliases found in text, mapped to canonical names, in text order."""
@@ -127,11 +136,15 @@ def parse_question(text: str, entities: Entities, today: Optional[date] = None) 
     bodies = list(dict.fromkeys(name for name, _ in body_hits))
     regions = list(dict.fromkeys(name for name, _ in region_hits))
     years = _years(text, today)
-    intent = _intent(text, metrics, bodies + [name for name, _ in missing], years)
+    standing_for = list(dict.fromkeys(b for b in map(entities.body_of_region, regions) if b and b not in bodies))
+    intent = _intent(text, metrics, bodies + standing_for + [name for name, _ in missing], years)
     if intent in ("rank", "aggregate") and (re.search(_WHOLE_AREA, text) or intent == "rank"):
         region_names = set(entities.regions.values())
         regions += [b for b in bodies if b in region_names and b not in regions]
         bodies = [b for b in bodies if b not in region_names]
+    else:
+        bodies += standing_for
+        regions = [r for r in regions if entities.body_of_region(r) is None]
     return Question(text=text, intent=intent, bodies=bodies, regions=regions, years=years,
                     metrics=[m.id for m in metrics], section=_section(text), top=_top(text),
                     nonzero=bool(re.search(r"不为[零0]|不是[零0]|大于[零0]|非零|有.{0,6}(?:败诉|纠正|纠错|复议|诉讼)的", text)),
@@ -139,7 +152,7 @@ def parse_question(text: str, entities: Entities, today: Optional[date] = None) 
                     topic=_topic(text, spans))
 
 
-_SHARE = r"占比|比例|比重|占.{0,16}(?:百分|多少|几成)|百分之"
+_SHARE = r"占比|比例|比重|占.{0,16}(?:百分|多少|几成)|百分之|(?:维持|纠正|纠错|败诉|公开|处理|提供)率"
 _WHOLE_AREA = r"各|所有|全部|全区|全市|下属|哪些|哪个|哪几|多少(?:个|家|份)"
 _ZERO_CHECK = r"是否为[零0]|是不是[零0]|是否是[零0]|有没有|是否有|为[零0]吗|是[零0]吗"
 _NAME_SUFFIX = r"(?:街道|区|县|市|镇|乡|局|委员会|办公室)"
