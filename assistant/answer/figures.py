@@ -15,7 +15,7 @@ from assistant.answer.evidence import Evidence
 from assistant.answer.lookup import (MetricValue, asked_reports, derive, fmt, metric_values, name_of, not_found, scope,
                                      year_text)
 from assistant.answer.metrics import BY_ID, Metric
-from assistant.answer.question import Question
+from assistant.answer.question import SUM_WORDS, Question
 from assistant.store import IndexDatabase, StoredReport
 
 MAX_LISTED = 15
@@ -42,9 +42,22 @@ class FigureComposer:
         if not question.bodies and not question.missing:
             return self._which_body("定海区2021年新收申请多少件")
         reports, missing = asked_reports(self.db, question.bodies, question.missing, question.years)
-        lines = missing + [value_sentence(found, metric, question.zero_check) for metric in self._metrics(question)
-                           for found in metric_values(self.db, evidence, reports, metric)]
+        metrics = self._metrics(question)
+        lines = list(missing)
+        for report in reports:
+            values = [(metric, found) for metric in metrics for found in metric_values(self.db, evidence, [report], metric)]
+            lines += [value_sentence(found, metric, question.zero_check) for metric, found in values]
+            if len(metrics) >= 2 and re.search(SUM_WORDS, question.text) and len({m.unit for m in metrics}) == 1:
+                lines.append(self._metric_sum(report, values, evidence))
         return "\n".join(lines)
+
+    def _metric_sum(self, report: StoredReport, values: list[tuple[Metric, MetricValue]], evidence: Evidence) -> str:
+        """新收申请和上年结转合计: several metrics of one report added up."""
+        labels = "与".join(metric.label for metric, _ in values)
+        if any(found.value is None for _, found in values):
+            return f"{name_of(report)}缺少上述数据，无法给出{labels}的合计。"
+        total = derive(evidence, f"{labels}合计", sum(found.value for _, found in values), [f.marker for _, f in values])
+        return f"{name_of(report)}{labels}合计{fmt(total.values[0])}{values[0][0].unit}[{total.id}]。"
 
     # -- comparisons --------------------------------------------------------------------------
 

@@ -152,6 +152,7 @@ def parse_question(text: str, entities: Entities, today: Optional[date] = None) 
                     topic=_topic(text, spans))
 
 
+SUM_WORDS = r"合计|总共|一共|加起来|总和|汇总|累计|共计|之和"
 _SHARE = r"占比|比例|比重|占.{0,16}(?:百分|多少|几成)|百分之|(?:维持|纠正|纠错|败诉|公开|处理|提供)率"
 _WHOLE_AREA = r"各|所有|全部|全区|全市|下属|哪些|哪个|哪几|多少(?:个|家|份)"
 _ZERO_CHECK = r"是否为[零0]|是不是[零0]|是否是[零0]|有没有|是否有|为[零0]吗|是[零0]吗"
@@ -194,7 +195,7 @@ def _intent(text: str, metrics: list[Metric], bodies: list[str], years: list[int
         return "narrative"
     if not metrics:
         return "narrative"
-    if re.search(r"合计|总共|一共|加起来|总和|汇总|累计|共计|之和", text):
+    if re.search(SUM_WORDS, text):
         return "lookup" if len(bodies) == 1 and len(years) <= 1 and not re.search(_WHOLE_AREA, text) else "aggregate"
     if len(metrics) >= 2 and re.search(_SHARE, text):
         return "ratio"
