@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from assistant.answer import Assistant
 from assistant.check import check_reports
+from assistant.check.structure import reading_findings
 from assistant.draft import build_memo, memo_document
 from assistant.draft.document import to_docx, to_markdown
 from assistant.draft.sources import report_for_memo
@@ -113,11 +114,15 @@ def _run_extract(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"audit: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    unreadable = reading_findings(report)
     if args.json:
-        print(json.dumps(report.to_contract(), ensure_ascii=False, indent=2))
+        document = {**report.to_contract(), "findings": [f.model_dump() for f in unreadable]}
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print(render_report(report))
-    return EXIT_OK
+    for finding in unreadable:
+        print(f"audit: {args.file}: {finding.message}", file=sys.stderr)
+    return EXIT_FINDINGS if any(f.severity == "error" for f in unreadable) else EXIT_OK
 
 
 def _run_check(args: argparse.Namespace) -> int:
