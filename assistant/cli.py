@@ -116,7 +116,9 @@ def _run_extract(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     unreadable = reading_findings(report)
     if args.json:
-        document = {**report.to_contract(), "findings": [f.model_dump() for f in unreadable]}
+        document = report.to_contract()
+        if unreadable:
+            document["findings"] = [f.model_dump() for f in unreadable]
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print(render_report(report))

@@ -31,7 +31,7 @@ _MIN_MARKERS = 4
 
 def html_to_text(markup: str, source: str) -> DecodedText:
     soup = BeautifulSoup(markup, "lxml")
-    page_title = soup.title.get_text(strip=True) if soup.title else ""
+    page_title = _article_title(soup.title.get_text(strip=True) if soup.title else "")
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
     for tag in soup.find_all(_DROP):
@@ -45,6 +45,11 @@ def html_to_text(markup: str, source: str) -> DecodedText:
     if page_title and "报告" in page_title and page_title not in text[:200]:
         text = f"{page_title}\n{text}"
     return DecodedText(source=source, encoding="html", text=text + "\n")
+
+
+def _article_title(page_title: str) -> str:
+    """The report's own title from a portal's '<title>报告_栏目_站点</title>'."""
+    return next((part.strip() for part in re.split(r"[_|｜]", page_title) if "报告" in part), "")
 
 
 def _report_root(soup: BeautifulSoup) -> Tag | None:
