@@ -30,6 +30,14 @@ HAND_CHECKED = {
     "pingtan_jinjingpianqu_2019.html": {
         "template": "2019", "requests.new.total": 0, "requests.other.all.total": 0, "appeals.review.total": 0,
         "active.procurement.items": 3, "active.procurement.amount_10k_yuan": 14.723},
+    "pingtan_shehuishiyeju_2025.html": {
+        "template": "2021", "requests.new.total": 3, "requests.unable.needs_creation.total": 1,
+        "appeals.review.corrected": 1, "appeals.suit_direct.total": 6, "appeals.suit_after_review.upheld": 2,
+        "active.regulation.issued": None, "active.licensing.decisions": 1483},
+    "pingtan_ziranziyuanshengtaihuanjingju_2024.html": {
+        "template": "2021", "requests.new.total": 69, "requests.granted.total": 23, "requests.unable.not_held.total": 37,
+        "appeals.review.upheld": 1, "appeals.review.pending": 1, "appeals.review.total": 2,
+        "active.normative_doc.repealed": 4, "active.normative_doc.in_force": 33},
 }
 
 
