@@ -38,6 +38,14 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 69, "requests.granted.total": 23, "requests.unable.not_held.total": 37,
         "appeals.review.upheld": 1, "appeals.review.pending": 1, "appeals.review.total": 2,
         "active.normative_doc.repealed": 4, "active.normative_doc.in_force": 33},
+    "pingtan_2025.html": {
+        "template": "2021", "requests.new.natural": 151, "requests.new.total": 154, "requests.other.overdue_fee.total": 2,
+        "requests.total.total": 148, "requests.carried_forward.commercial": 2, "appeals.review.other": 8,
+        "appeals.review.total": 36, "appeals.suit_after_review.total": 3, "active.admin_fee.amount_10k_yuan": 4166.241619},
+    "pingtan_shehuishiyeju_2023.html": {
+        "template": "2021", "requests.new.total": 1, "requests.unable.not_held.natural": 1, "requests.carried_forward.total": 0,
+        "appeals.review.total": 0, "appeals.suit_direct.upheld": 3, "appeals.suit_direct.pending": 1,
+        "appeals.suit_direct.total": 4, "appeals.suit_after_review.total": 1, "active.normative_doc.repealed": 12},
 }
 
 
