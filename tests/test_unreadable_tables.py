@@ -8,9 +8,11 @@ import pytest
 from assistant.check import check_report
 from assistant.config import Settings
 from assistant.ingest import Ingestor
-from assistant.load import decode_bytes
+from assistant.load import decode_bytes, load_bytes
 from assistant.parse import extract
 from conftest import sample
+from documents import report_blocks, requests_grid
+from test_formats import WRITERS
 from test_seed_figures import SEED_EXPECTATIONS
 
 NEXT_SECTION = {"三": "四", "四": "五"}
@@ -67,3 +69,17 @@ def test_ingest_records_an_unreadable_report_as_failed_not_clean(tmp_path):
         assert "无法读取" in summary.line() and ingestor.db.report_by_source(str(broken.resolve())) is None
     finally:
         ingestor.close()
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".pdf"])
+@pytest.mark.parametrize("seed", ["000", "002"])
+def test_every_format_says_a_lost_table_is_unreadable(seed, suffix):
+    expected = SEED_EXPECTATIONS[seed]
+    blocks = report_blocks(sample(seed), expected["meta"]["template"], expected["figures"])
+    without_requests = [b for b in blocks if not (b[0] == "table" and b[1] == requests_grid(expected["meta"]["template"],
+                                                                                              expected["figures"]))]
+    assert len(without_requests) == len(blocks) - 1
+    report = extract(load_bytes(WRITERS[suffix](without_requests), f"{seed}{suffix}", suffix))
+    unreadable = [f for f in check_report(report) if f.rule == "TABLE_UNREADABLE"]
+    assert [(f.severity, f.message[:4]) for f in unreadable] == [("error", "第三部分")]
+    assert report.value("appeals.review.total") == expected["figures"]["appeals.review.total"]
