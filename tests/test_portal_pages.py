@@ -46,6 +46,10 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 1, "requests.unable.not_held.natural": 1, "requests.carried_forward.total": 0,
         "appeals.review.total": 0, "appeals.suit_direct.upheld": 3, "appeals.suit_direct.pending": 1,
         "appeals.suit_direct.total": 4, "appeals.suit_after_review.total": 1, "active.normative_doc.repealed": 12},
+    "pingtan_jinjingpianqu_2025.html": {
+        "template": "2021", "requests.new.total": 11, "requests.partly_granted.total": 3, "requests.unable.not_held.total": 7,
+        "requests.other.overdue_correction.total": 1, "requests.total.total": 11, "appeals.review.total": 0,
+        "active.normative_doc.in_force": 1},
 }
 
 
