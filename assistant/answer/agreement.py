@@ -31,16 +31,14 @@ def disagreements(question: Question, final: Finalized, db: IndexDatabase) -> li
     """Why the answer does not answer the question (empty when it does)."""
     if not question.asks_figures:
         return []
-    reports: dict[str, Optional[StoredReport]] = {}
+    entities = entities_of(db)
 
     def report_of(source: str) -> Optional[StoredReport]:
-        if source not in reports:
-            reports[source] = db.report_by_source(source)
-        return reports[source]
+        return entities.by_source.get(source)
 
     figures = [c for c in final.citations if c["kind"] == "figure"] + final.support
     honest = bool(_HONEST.match(final.answer))
-    problems, labelled = _prose_problems(final, report_of, entities_of(db), must_name=honest)
+    problems, labelled = _prose_problems(final, report_of, entities, must_name=honest)
     if honest:
         return problems
     for figure in figures:

@@ -50,17 +50,19 @@ FIGURE_INTENTS = ("lookup", "compare", "rank", "aggregate", "ratio")
 
 @dataclass
 class Entities:
-    """Names the index knows, each with the short forms reviewers use."""
+    """Names the index knows, each with the short forms reviewers use, and its reports by source."""
 
     bodies: dict[str, str] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
     region_bodies: dict[str, list[str]] = field(default_factory=dict)
+    by_source: dict[str, StoredReport] = field(default_factory=dict, repr=False)
     _longest_first: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_reports(cls, reports: list[StoredReport]) -> Entities:
         entities = cls()
         for report in reports:
+            entities.by_source[report.source] = report
             if report.body_key:
                 for alias in _aliases(report.body_key) | _aliases(report.body or ""):
                     entities.bodies.setdefault(alias, report.body_key)
