@@ -28,7 +28,7 @@ def extract(document: DecodedText) -> Report:
         template=meta.detect_template(section_text("二"), section_text("三")),
     )
     template = report_meta.template or "2021"
-    statements = narrative.statements(text, sections)
+    statements = narrative.statements(text, sections, report_meta.year)
     stated = narrative.table_hints(statements)
     cells = []
     missing_span = (body_start, body_start)
