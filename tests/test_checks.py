@@ -150,7 +150,25 @@ def test_fee_statement_and_vague_problems():
     start, end = text.index("五、存在的主要问题"), text.index("六、其他需要报告的事项")
     vague = text[:start] + "五、存在的主要问题及改进情况\n无。\n" + text[end:]
     assert "PROBLEMS_VAGUE" in rules(check_report(extract(decode_bytes(vague.encode("utf-8"), "vague.txt"))))
-    assert "PROBLEMS_VAGUE" not in rules(check_report(read(sample("003"))))
+
+
+def test_problems_that_are_only_slogans_are_quoted():
+    # 003 names no problem: '存在一定差距', '内容有待进一步丰富', '工作还有待进一步深化'.
+    [slogans] = by_rule(check_report(read(sample("003"))), "PROBLEMS_VAGUE")
+    assert "只有原则性表述" in slogans.message and "信息公开的内容有待进一步丰富" in slogans.message
+    assert [e.line for e in slogans.evidence] == [399]
+    for seed in ["000", "001", "002", "004"]:
+        assert by_rule(check_report(read(sample(seed))), "PROBLEMS_VAGUE") == [], seed
+
+
+def test_vague_problems_in_the_corpus(corpus_reports):
+    flagged = {name: f.message for name, report in corpus_reports.items()
+               for f in by_rule(check_report(report), "PROBLEMS_VAGUE")}
+    # gonganju 2019: '公开信息深度、广度有待进一步提升等问题' is all it says; jingjifazhanju 2024: the
+    # measures (制度管理, 服务效能) answer neither 文件解读 nor 人员能力.
+    assert set(flagged) == {"pingtan_gonganju_2019.txt", "pingtan_jingjifazhanju_2024.txt"}
+    assert "原则性表述" in flagged["pingtan_gonganju_2019.txt"]
+    assert "改进措施与所列问题对不上" in flagged["pingtan_jingjifazhanju_2024.txt"]
 
 
 def test_fee_in_yuan_is_flagged():
@@ -182,6 +200,14 @@ def test_copied_problems_section_is_found_with_its_passages():
     assert len(copied) == 1 and "2023年度" in copied[0].message
     assert copied[0].evidence and all(e.text in later.document.text.replace("\n", "") or e.text.startswith("…")
                                       for e in copied[0].evidence)
+
+
+def test_measures_copied_from_last_year():
+    earlier = read(corpus_file("huaian_hongzequ_2023.pdf"))
+    later = read(corpus_file("huaian_hongzequ_2024.pdf"))
+    [copied] = by_rule(check_reports([earlier, later])[1].findings, "PROBLEMS_COPIED")
+    assert "改进措施" in copied.message and "照搬本单位2023年度报告" in copied.message
+    assert any("扎实推进依申请公开工作" in e.text for e in copied.evidence)
 
 
 def test_unrelated_reports_are_not_called_copies(corpus_reports):

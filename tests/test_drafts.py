@@ -13,7 +13,7 @@ import pytest
 from assistant.check import check_report
 from assistant.draft import build_memo, memo_document
 from assistant.draft.document import to_docx, to_markdown
-from assistant.draft.problem_lists import split_section
+from assistant.parse.problem_lists import split_section
 from assistant.draft.summary import summarize
 from assistant.draft.themes import load_themes
 from conftest import CORPUS, PROJECT, corpus_file, read, sample

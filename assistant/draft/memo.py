@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from assistant.catalogue import key_label
 from assistant.check.similarity import copied_passages
-from assistant.draft.problem_lists import split_section
+from assistant.parse.problem_lists import split_section
 from assistant.draft.themes import load_themes, tag
 from assistant.models import Finding, Report
 
