@@ -235,3 +235,15 @@ def test_narrative_says_none_corrected_but_the_table_has_one():
     report = extract(decode_bytes(text.encode("utf-8"), "corrected.txt"))
     assert report.value("appeals.review.corrected") == 1
     assert any("appeals.review.corrected" in f.keys for f in by_rule(check_report(report), "TEXT_TABLE_MISMATCH"))
+
+
+def test_a_2021_table_printing_other_processing_as_one_row_stores_other_all():
+    report = read(corpus_file("huaian_hongzequ_2024.pdf"))
+    assert report.meta.template == "2021"
+    assert [report.value(f"requests.other.all.{c}") for c in ("natural", "total")] == [0, 0]
+    assert all(report.value(f"requests.other.{row}.total") is None for row in ("overdue_correction", "overdue_fee", "other"))
+    findings = check_report(report)
+    missing = {k for f in by_rule(findings, "TABLE_ROW_MISSING") for k in f.keys}
+    assert {"requests.other.overdue_correction.total", "requests.other.other.total"} <= missing
+    assert not any("REQ_TOTAL_ROW" in f.message for f in by_rule(findings, "CELL_BLANK"))
+    assert "requests.other.all.total" not in read(sample("000")).figures
