@@ -155,6 +155,8 @@ class Report(BaseModel):
 
     def _contract_cell(self, cell: Cell) -> dict:
         found = {"key": cell.key, "value": cell.value, "raw": cell.raw, "line": cell.line}
+        if cell.candidates:
+            found["candidates"] = cell.candidates
         if self.document.page_starts:
             found["page"] = self.document.page_of(cell.line)
         return found

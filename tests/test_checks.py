@@ -247,3 +247,16 @@ def test_a_2021_table_printing_other_processing_as_one_row_stores_other_all():
     assert {"requests.other.overdue_correction.total", "requests.other.other.total"} <= missing
     assert not any("REQ_TOTAL_ROW" in f.message for f in by_rule(findings, "CELL_BLANK"))
     assert "requests.other.all.total" not in read(sample("000")).figures
+
+
+def test_previous_year_resolves_a_flattened_section_two_cell():
+    # 2019: 其他对外管理服务事项 '10 0 …' read as 上一年10 + 增减 0/1/5/15, or 100/1001 + …; 2020 prints
+    # '1071…': its 上一年项目数量 can only be 10 (1, 107, 1071 are no end-of-2019 count).
+    earlier = read(corpus_file("pingtan_2019.txt"))
+    later = read(corpus_file("pingtan_2020.txt"))
+    assert later.cell("active.other_mgmt_service.prev_items").candidates == [1, 10, 107, 1071]
+    checked = check_reports([earlier, later])[1]
+    [resolved] = by_rule(checked.findings, "CELL_CROSS_YEAR")
+    assert resolved.keys == ["active.other_mgmt_service.prev_items"]
+    assert "为10" in resolved.message and "2019年度报告" in resolved.message and "pingtan_2019.txt" in resolved.message
+    assert not any("active.other_mgmt_service.prev_items" in f.keys for f in by_rule(checked.findings, "CELL_AMBIGUOUS"))

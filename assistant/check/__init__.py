@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.check.arithmetic import check_arithmetic
 from assistant.check.cells import check_cells
-from assistant.check.cross_year import check_batch
+from assistant.check.cross_year import check_batch, resolved_by_previous, with_previous_years
 from assistant.check.narrative import check_text_arithmetic, check_text_vs_tables
 from assistant.check.plausibility import check_active_docs, check_fee_unit
 from assistant.check.problems import check_fee_statement, check_problems_section
@@ -23,10 +23,12 @@ def check_report(report: Report) -> list[Finding]:
 
 
 def check_reports(reports: list[Report]) -> list[CheckedReport]:
-    """Every single-report rule, plus the cross-report rules where the batch allows them."""
+    """Every single-report rule, plus the cross-report rules where the batch allows them (the
+    previous year's report also helps read flattened section 二 rows)."""
+    reports = with_previous_years(reports)
     cross = check_batch(reports)
-    return [CheckedReport(source=r.source, findings=_by_severity([*check_report(r), *cross.get(r.source, [])]))
-            for r in reports]
+    return [CheckedReport(source=r.source, findings=_by_severity(
+        [*check_report(r), *resolved_by_previous(r), *cross.get(r.source, [])])) for r in reports]
 
 
 def _by_severity(findings) -> list[Finding]:

@@ -7,10 +7,11 @@ from collections import defaultdict
 from typing import Optional
 
 from assistant.catalogue import APPLICANT_COLUMNS, key_label
-from assistant.check.evidence import cells_evidence, fmt, quote
+from assistant.check.evidence import cell_evidence, cells_evidence, fmt, quote
 from assistant.check.similarity import copied_passages
 from assistant.models import Finding, Report
 from assistant.parse.meta import place_units
+from assistant.parse.cross_year import CROSS_YEAR_NOTE, resolve_with_previous
 from assistant.parse.problem_lists import split_section
 
 SAME_BODY_COPY_SHARE = 0.5
@@ -34,6 +35,30 @@ def body_key(report: Report) -> Optional[str]:
             name = canonical + name[len(alias):]
     units, rest = place_units(name)
     return units[-1] + rest if units else name
+
+
+def consecutive_pairs(reports: list[Report]) -> list[tuple[Report, Report]]:
+    """(previous, current) for reports of one body for consecutive years."""
+    by_body: dict[str, dict[int, Report]] = defaultdict(dict)
+    for report in reports:
+        key = body_key(report)
+        if key and report.meta.year:
+            by_body[key].setdefault(report.meta.year, report)
+    return [(years[year - 1], current) for years in by_body.values() for year, current in sorted(years.items())
+            if year - 1 in years]
+
+
+def with_previous_years(reports: list[Report]) -> list[Report]:
+    """Each report read again with its body's previous report where that resolves section 二 cells."""
+    previous_of = {id(current): previous for previous, current in consecutive_pairs(reports)}
+    return [resolve_with_previous(r, previous_of[id(r)]) if id(r) in previous_of else r for r in reports]
+
+
+def resolved_by_previous(report: Report) -> list[Finding]:
+    """Cells settled by the previous year's report, saying which report settled them."""
+    return [Finding(rule="CELL_CROSS_YEAR", severity="info", keys=[cell.key], evidence=[cell_evidence(report, cell)],
+                    message=f"{key_label(cell.key)}为{fmt(cell.value)}：{cell.note}。")
+            for cell in report.cells if cell.note.startswith(CROSS_YEAR_NOTE)]
 
 
 def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
