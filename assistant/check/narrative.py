@@ -61,6 +61,13 @@ _METRICS: dict[str, tuple[str, list[str], list[_Reader]]] = {
                   [_get("appeals.review.corrected"),
                    _get("appeals.review.corrected", *(f"{g}.corrected" for g in _SUITS))]),
     "suit_lost": ("行政诉讼败诉（结果纠正）数", [f"{g}.corrected" for g in _SUITS], [_get(*(f"{g}.corrected" for g in _SUITS))]),
+    **{metric: (label, [f"requests.new.{c}" for c in columns],
+                [_get(*(f"requests.new.{c}" for c in columns)),
+                 _get(*(f"requests.{row}.{c}" for row in ("new", "carried_over") for c in columns))])
+       for metric, label, columns in (
+        ("applicant_natural", "自然人申请数", ["natural"]),
+        ("applicant_commercial", "商业企业申请数", ["commercial"]),
+        ("applicant_org", "法人或其他组织申请数", ["commercial", "research", "social", "legal", "other_org"]))},
     "doc_issued": ("本年制发规范性文件数", ["active.normative_doc.issued"], [_get("active.normative_doc.issued")]),
     "doc_repealed": ("本年废止规范性文件数", ["active.normative_doc.repealed"], [_get("active.normative_doc.repealed")]),
     "doc_in_force": ("现行有效规范性文件数", ["active.normative_doc.in_force"], [_get("active.normative_doc.in_force")]),

@@ -47,6 +47,9 @@ _PATTERNS: dict[str, list[str]] = {
     "unable": [rf"无法提供{_GAP}{{0,10}}?{NUM}{_CASES}"],
     "not_processed": [rf"不予处理{_GAP}{{0,4}}?{NUM}{_CASES}"],
     "other_processed": [rf"其他处理{_GAP}{{0,4}}?{NUM}{_CASES}"],
+    "applicant_natural": [rf"自然人(?:申请|提出)?{_GAP}{{0,3}}?{NUM}{_UNIT}"],
+    "applicant_org": [rf"法人(?:或其他组织|和其他组织|及其他组织)?(?:申请|提出)?{_GAP}{{0,3}}?{NUM}{_UNIT}"],
+    "applicant_commercial": [rf"(?<!法人或其他组织)商业企业(?:申请|提出)?{_GAP}{{0,3}}?{NUM}{_UNIT}"],
     "doc_issued": [rf"制发{_GAP}{{0,6}}?规范性文件(?:共)?{NUM}\s*件"],
     "doc_repealed": [rf"(?:废止|失效){_GAP}{{0,10}}?(?:文件)(?:共)?{NUM}\s*件"],
     "doc_in_force": [rf"现行有效{_GAP}{{0,10}}?(?:共)?{NUM}\s*件"],
@@ -61,7 +64,8 @@ _ZERO_PATTERNS: dict[str, list[str]] = {
     "corrected": [rf"{_NEGATION}[^。；;，,\d]{{0,6}}?(?:被纠错|结果纠正|被纠正)"],
 }
 _NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_over", "carried_forward", "granted_or_partly", "granted",
-                          "partly_granted", "withheld", "unable", "not_processed", "other_processed"}
+                          "partly_granted", "withheld", "unable", "not_processed", "other_processed",
+                          "applicant_natural", "applicant_org", "applicant_commercial"}
 # Outcome words of 复议/诉讼 and the table column they belong to: mediation, withdrawal, termination
 # and 驳回起诉 (procedural) are 其他结果; 驳回诉讼请求/驳回复议申请 on the merits uphold the act.
 OUTCOME_COLUMNS: dict[str, str] = {
@@ -85,7 +89,7 @@ _YEAR = re.compile(r"(20\d\d)\s*年(?!\d)")
 _RELATIONS = (("其余", r"其余|剩余|余下"), ("分别", r"分别"), ("其中", r"其中"), ("同比", r"同比|较上年|比上年"),
               ("合计", r"共计|合计|总计|共"))
 _CONTEXT_NUMBER = re.compile(
-    rf"(?<![\d.])(?:约|近|超过|逾)?(\d+(?:\.\d+)?)(\s*(?:余|多)?\s*(?:件|条|起|宗|个|份|万元|亿元|元|次|场|项|家|期|篇|人次|人|批|轮|%|万次|万人))(?!事)")
+    r"(?<![\d.])(?:约|近|超过|逾)?(\d+(?:\.\d+)?)(\s*(?:余|多)?\s*(?:万|亿)?(?:件|条|起|宗|个|份|元|次|场|项|家|期|篇|人次|人|批|轮|%))(?!事)")
 _TABLE_WORDS = re.compile(r"本年新收|结果维持|第二十条|本年制发|处理决定数量|申请人情况|本年新制作|上一年项目数量")
 
 HINT_KEYS = {
