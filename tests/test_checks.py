@@ -260,3 +260,34 @@ def test_previous_year_resolves_a_flattened_section_two_cell():
     assert resolved.keys == ["active.other_mgmt_service.prev_items"]
     assert "为10" in resolved.message and "2019年度报告" in resolved.message and "pingtan_2019.txt" in resolved.message
     assert not any("active.other_mgmt_service.prev_items" in f.keys for f in by_rule(checked.findings, "CELL_AMBIGUOUS"))
+
+
+def _seed_with(seed: str, old: str, new: str):
+    text = sample(seed).read_text(encoding="utf-8")
+    assert old in text
+    return check_report(extract(decode_bytes(text.replace(old, new).encode("utf-8"), f"{seed}_changed.txt")))
+
+
+def test_remainder_that_adds_up_is_not_flagged():
+    assert by_rule(_seed_with("000", "其余29件", "其余28件"), "TEXT_ARITHMETIC") == []
+
+
+def test_chinese_numerals_and_approximate_figures():
+    assert by_rule(_seed_with("000", "全区共收到依申请公开31件", "全区共收到依申请公开三十一件"), "TEXT_TABLE_MISMATCH") == []
+    wrong = by_rule(_seed_with("000", "全区共收到依申请公开31件", "全区共收到依申请公开三十五件"), "TEXT_TABLE_MISMATCH")
+    assert len(wrong) == 1 and "（35）" in wrong[0].message and "requests.new.total" in wrong[0].keys
+    # '30余件' is approximate: never compared as exact.
+    assert by_rule(_seed_with("000", "全区共收到依申请公开31件", "全区共收到依申请公开30余件"), "TEXT_TABLE_MISMATCH") == []
+
+
+def test_mediation_counted_under_other_results_agrees():
+    fixed = _seed_with("001", "3 | 0 | 0 | 0 | 3 | 0 | 0 | 0 | 1 | 1 | 2 | 0 | 0 | 0 | 2 |",
+                       "0 | 0 | 3 | 0 | 3 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 2 | 0 | 2 |")
+    assert by_rule(fixed, "TEXT_TABLE_MISMATCH") == []
+    assert not rules(fixed, "error")
+
+
+def test_parts_listed_with_fenbie_must_sum_to_the_whole():
+    text = "共收到申请36件，其中网络申请、信函申请分别为20件、15件"
+    flagged = by_rule(_seed_with("001", "共办理并答复信息公开申请36件", text), "TEXT_ARITHMETIC")
+    assert len(flagged) == 1 and "20+15=35" in flagged[0].message

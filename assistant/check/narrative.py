@@ -78,11 +78,15 @@ _APPEAL_METRICS = {"review", "suit", "corrected", "suit_lost"}
 _TABLE_OF = {"三": "第三部分（收到和处理政府信息公开申请）", "四": "第四部分（行政复议、行政诉讼）"}
 
 
-def comparable(report: Report) -> list[NarrativeFigure]:
-    """Claims that name a table figure exactly and speak of the report's own year."""
+def exact(report: Report) -> list[NarrativeFigure]:
+    """Exact claims about the report's own year (context ones included: the text's arithmetic)."""
     year = report.meta.year
-    return [s for s in report.statements if not s.context and not s.approx
-            and (s.period is None or year is None or s.period == year)]
+    return [s for s in report.statements if not s.approx and (s.period is None or year is None or s.period == year)]
+
+
+def comparable(report: Report) -> list[NarrativeFigure]:
+    """Exact claims of the report's own year that name a table figure."""
+    return [s for s in exact(report) if not s.context]
 
 
 def check_text_vs_tables(report: Report) -> list[Finding]:
@@ -188,10 +192,10 @@ def _outcomes(report: Report, claims: list[NarrativeFigure]) -> list[Finding]:
 def check_text_arithmetic(report: Report) -> list[Finding]:
     findings: list[Finding] = []
     by_sentence: dict[int, list[NarrativeFigure]] = defaultdict(list)
-    for statement in comparable(report):
+    for statement in exact(report):
         by_sentence[statement.sentence_start].append(statement)
     for stated in by_sentence.values():
-        findings.extend(_remainder(report, stated) or _balance(report, stated))
+        findings.extend(_remainder(report, stated) or _balance(report, [s for s in stated if not s.context]))
     return findings + _shares(report) + _rates(report)
 
 
@@ -216,30 +220,49 @@ def _balance(report: Report, stated: list[NarrativeFigure]) -> list[Finding]:
 
 
 def _remainder(report: Report, stated: list[NarrativeFigure]) -> list[Finding]:
-    """'共X件，其中Y件…，其余Z件': the parts must add up to the whole; when they only do with last
-    year's carry-over, say so and cite the 上年结转 cell."""
+    """'共X件，其中Y件…，其余Z件' and '共X件，…分别为A件、B件': the parts must add up to the whole; when
+    they only do with last year's carry-over, say so and cite the 上年结转 cell."""
     ordered = sorted(stated, key=lambda s: s.offset)
     for index, whole in enumerate(ordered):
-        parts = [s for s in ordered[index + 1:] if s.relation in ("其中", "其余", "分别") and s.unit == whole.unit
-                 and not s.metric.startswith(("review_", "suit_"))]
-        if not any(p.relation == "其余" for p in parts) or whole.relation == "其中":
+        if whole.relation == "其中":
             continue
-        parts = parts[: next(i for i, p in enumerate(parts) if p.relation == "其余") + 1]
+        parts = _parts(report, whole, ordered[index + 1:])
+        if not parts:
+            continue
         total = sum(p.value for p in parts)
         if total == whole.value:
             return []
         listing = "+".join(fmt(p.value) for p in parts)
         carried = _CARRIED(report)
         with_carry = whole.metric == "received" and carried and total == whole.value + carried
+        remainder = parts[-1].relation == "其余"
         note = (f"只有计入上年结转的{fmt(carried)}件（表格“{key_label('requests.carried_over.total')}”为{fmt(carried)}）才成立，"
-                f"“其余”应为{fmt(whole.value - total + parts[-1].value)}件，或写明包含上年结转。" if with_carry else "")
+                + (f"“其余”应为{fmt(whole.value - total + parts[-1].value)}件，或写明包含上年结转。" if remainder
+                   else "请写明包含上年结转。") if with_carry else "")
         keys = ["requests.new.total"] + (["requests.carried_over.total"] if with_carry else [])
         return [Finding(
             rule="TEXT_ARITHMETIC", severity="warning", keys=keys,
             evidence=[quote(report, whole.offset)] + (cells_evidence(report, ["requests.carried_over.total"]) if with_carry else []),
-            message=(f"正文“共{fmt(whole.value)}件”与其中各部分之和（{listing}={fmt(total)}件）不符。{note}"
-                     f"正文：“{_clip(whole.text, 100)}”"))]
+            message=(f"正文“共{fmt(whole.value)}{whole.unit}”与{'其中' if remainder else '分别列出的'}各部分之和"
+                     f"（{listing}={fmt(total)}{whole.unit}）不符。{note}正文：“{_clip(whole.text, 100)}”"))]
     return []
+
+
+def _parts(report: Report, whole: NarrativeFigure, after: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    """The parts of a whole: 其中… up to 其余 (a complete split), or the list a 分别 clause gives."""
+    same = [s for s in after if s.unit == whole.unit and not s.metric.startswith(("review_", "suit_"))]
+    split = [s for s in same if s.relation in ("其中", "其余")]
+    if any(p.relation == "其余" for p in split):
+        return split[: next(i for i, p in enumerate(split) if p.relation == "其余") + 1]
+    start = next((i for i, s in enumerate(same) if s.relation == "分别"), None)
+    if whole.relation != "合计" or start is None:
+        return []
+    listed = [same[start]]
+    for claim in same[start + 1:]:
+        if re.search(r"[,，。;；]", report.normalized[listed[-1].offset : claim.offset]):
+            break
+        listed.append(claim)
+    return listed if len(listed) > 1 else []
 
 
 _SHARE = re.compile(r"(\d+)\s*件[，,]?\s*占(?:比|比例为|比重为)?\s*(\d+(?:\.\d+)?)\s*%")

@@ -148,8 +148,9 @@ def _in_sentence(sentence: str, offset: int, in_narrative: bool) -> list[Narrati
     _resolve_parallel_scopes(sentence, offset, found)
     if in_narrative or (_CLAUSE_BREAK.search(sentence) and not _TABLE_WORDS.search(sentence)):
         found.extend(_context_claims(sentence, offset, found))
+    found.sort(key=lambda f: f.offset)
     _add_relations(sentence, offset, found)
-    return sorted(found, key=lambda f: f.offset)
+    return found
 
 
 def _claim(metric: str, value: Number, sentence: str, match: re.Match, offset: int, number_group: int = 1,
