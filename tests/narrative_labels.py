@@ -73,11 +73,10 @@ def load_labels(path: Path = LABELS) -> list[Label]:
 
 
 def report_path(name: str, seeds: Path, corpus: Path) -> Path | None:
-    for folder in (seeds, corpus):
-        matches = sorted(folder.glob(name)) or sorted(folder.glob(f"{name}*"))
-        if matches:
-            return matches[0]
-    return None
+    """'seed:000_….txt' or 'corpus:raw/pingtan_2021.txt' (corpus is the corpus's raw folder)."""
+    where, _, file_name = name.partition(":")
+    path = (seeds if where == "seed" else corpus) / Path(file_name).name
+    return path if path.exists() else None
 
 
 def score(labels: list[Label], seeds: Path, corpus: Path) -> Score:

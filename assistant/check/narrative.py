@@ -1,8 +1,9 @@
 """Narrative against tables (TEXT_TABLE_MISMATCH) and against itself (TEXT_ARITHMETIC).
 
-A stated figure is compared with every table cell it could reasonably name (收到 may count 上年结转
-too; 办理/答复 may mean 新收 or 总计; 行政诉讼 may be one kind of suit or both), and a warning is
-raised only when it matches none: the point is to catch contradictions, not phrasing. Approximate
+A stated figure is compared with the cell its words name, as a reviewer reads them: 收到/受理/新收 is
+本年新收 (a 收到 that counts 上年结转 too is itself worth correcting), 办结/答复 is （七）总计; where the
+words allow several cells (行政诉讼 may be one kind of suit or both) a warning is raised only when
+the figure matches none. Approximate
 figures (余/多/约), figures of another year and context figures are never compared.
 When a report gives both whole-area (全区) and own-level (本级) figures, each table is compared with
 both scopes: a section 三 table of one scope beside a section 四 table of the other is one finding
@@ -39,12 +40,11 @@ def _rows(prefix: str) -> list[str]:
 
 
 _NEW, _CARRIED, _TOTAL = _get("requests.new.total"), _get("requests.carried_over.total"), _get("requests.total.total")
-_NEW_PLUS_CARRIED = _get("requests.new.total", "requests.carried_over.total")
 _SUITS = ("appeals.suit_direct", "appeals.suit_after_review")
 _METRICS: dict[str, tuple[str, list[str], list[_Reader]]] = {
-    "received": ("收到申请数", ["requests.new.total"], [_NEW, _NEW_PLUS_CARRIED]),
+    "received": ("收到申请数", ["requests.new.total"], [_NEW]),
     "carried_over": ("上年结转申请数", ["requests.carried_over.total"], [_CARRIED]),
-    "handled": ("办结/答复申请数", ["requests.total.total"], [_TOTAL, _NEW, _NEW_PLUS_CARRIED]),
+    "handled": ("办结/答复申请数", ["requests.total.total"], [_TOTAL]),
     "carried_forward": ("结转下年度数", ["requests.carried_forward.total"], [_get("requests.carried_forward.total")]),
     "review": ("行政复议数", ["appeals.review.total"], [_get("appeals.review.total")]),
     "suit": ("行政诉讼数", [f"{g}.total" for g in _SUITS],
@@ -61,9 +61,7 @@ _METRICS: dict[str, tuple[str, list[str], list[_Reader]]] = {
                   [_get("appeals.review.corrected"),
                    _get("appeals.review.corrected", *(f"{g}.corrected" for g in _SUITS))]),
     "suit_lost": ("行政诉讼败诉（结果纠正）数", [f"{g}.corrected" for g in _SUITS], [_get(*(f"{g}.corrected" for g in _SUITS))]),
-    **{metric: (label, [f"requests.new.{c}" for c in columns],
-                [_get(*(f"requests.new.{c}" for c in columns)),
-                 _get(*(f"requests.{row}.{c}" for row in ("new", "carried_over") for c in columns))])
+    **{metric: (label, [f"requests.new.{c}" for c in columns], [_get(*(f"requests.new.{c}" for c in columns))])
        for metric, label, columns in (
         ("applicant_natural", "自然人申请数", ["natural"]),
         ("applicant_commercial", "商业企业申请数", ["commercial"]),
@@ -196,7 +194,7 @@ def check_text_arithmetic(report: Report) -> list[Finding]:
         by_sentence[statement.sentence_start].append(statement)
     for stated in by_sentence.values():
         findings.extend(_remainder(report, stated) or _balance(report, [s for s in stated if not s.context]))
-    return findings + _shares(report) + _rates(report)
+    return findings + _breakdowns(report) + _shares(report) + _rates(report)
 
 
 def _balance(report: Report, stated: list[NarrativeFigure]) -> list[Finding]:
@@ -263,6 +261,85 @@ def _parts(report: Report, whole: NarrativeFigure, after: list[NarrativeFigure])
             break
         listed.append(claim)
     return listed if len(listed) > 1 else []
+
+
+_BREAKDOWN = re.compile(r"^[^\d。]*?(?:其中|涵盖|涉及|包括)")
+_SUBJECT_SHARE = re.compile(r"([^\d，,。;；:：]{2,20})占(?:比)?(?:为)?\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def _breakdowns(report: Report) -> list[Finding]:
+    """'总数510条，其中主动公开198条，依申请公开142条，不予公开137条' and '共90条，A类1条；B类10条；…':
+    a closed list of parts (not ending in 等) must add up to its whole; a share stated of one part
+    ('主动公开的政府信息占41.5%') must be that part of the whole."""
+    claims = sorted(exact(report), key=lambda s: s.offset)
+    text = report.normalized
+    findings: list[Finding] = []
+    for index, whole in enumerate(claims):
+        parts = _listed_parts(text, whole, claims[index + 1:])
+        if not parts:
+            continue
+        total = sum(p.value for p in parts)
+        if abs(total - whole.value) > 1e-6:
+            listing = "+".join(fmt(p.value) for p in parts)
+            findings.append(Finding(
+                rule="TEXT_ARITHMETIC", severity="warning", keys=[], evidence=[quote(report, whole.offset)],
+                message=(f"正文所列各项之和与总数不符：{listing}={fmt(total)}{whole.unit}，而总数写作{fmt(whole.value)}{whole.unit}。"
+                         f"正文：“{_clip(text[whole.sentence_start:parts[-1].offset + 8].strip(), 120)}”")))
+        findings.extend(_share_of_part(report, whole, parts))
+    return findings
+
+
+_NEGATION_START = "无未没不"
+_NEW_TOPIC = re.compile(r"有|因|引起|全年|通过|开展|围绕|累计|实现|召开|行政复议|行政诉讼|其中|另|此外|同时|"
+                        r";[^\d]{0,2}?(?:公开|发布|推送|办理)")
+
+
+def _listed_parts(text: str, whole: NarrativeFigure, after: list[NarrativeFigure]) -> list[NarrativeFigure]:
+    """The parts a whole is broken into: the list after 其中/涵盖/涉及 (inside the parenthesis when one
+    opens there), or a semicolon list after a 共 figure; it ends where another subject begins."""
+    end = min(i for i in (text.find("。", whole.offset), text.find("\n", whole.offset), len(text)) if i >= 0)
+    following = [c for c in after if c.offset < end and c.unit in (whole.unit, "") and not c.approx
+                 and text[c.offset] not in _NEGATION_START]
+    if not following or any(c.relation in ("其余", "分别") for c in following):
+        return []
+    gap = text[whole.offset : following[0].offset]
+    marked = bool(_BREAKDOWN.search(re.sub(r"^[\d.]+", "", gap)))
+    if not marked and whole.relation != "合计":
+        return []
+    inside = bool(re.search(r"[(（]", gap))
+    parts, depth, position = [], 0, whole.offset
+    for claim in following:
+        between = text[position : claim.offset]
+        depth += between.count("(") + between.count("（") - between.count(")") - between.count("）")
+        if (inside and depth <= 0) or (parts and _NEW_TOPIC.search(between)) or (not marked and parts and ";" not in between):
+            break
+        if depth == (1 if inside else 0):
+            parts.append(claim)
+        position = claim.offset
+    if len(parts) < 2 or (not marked and ";" in text[whole.offset : parts[0].offset]):
+        return []
+    tail = re.split(r"[,，;；、)）]", text[parts[-1].offset : end], maxsplit=1)[0]
+    return [] if "等" in tail else parts
+
+
+def _share_of_part(report: Report, whole: NarrativeFigure, parts: list[NarrativeFigure]) -> list[Finding]:
+    text = report.normalized
+    end = text.find("。", parts[-1].offset)
+    window = text[end + 1 : end + 80] if end >= 0 else ""
+    findings = []
+    for match in _SUBJECT_SHARE.finditer(window.split("。")[0]):
+        subject = match.group(1).replace("的", "")
+        part = next((p for p in parts if subject and subject in text[p.sentence_start : p.offset].replace("的", "")[-len(subject) - 4:]), None)
+        if part is None or not whole.value:
+            continue
+        actual = part.value / whole.value * 100
+        stated = float(match.group(2))
+        if abs(actual - stated) > _ROUNDING:
+            findings.append(Finding(
+                rule="TEXT_ARITHMETIC", severity="warning", keys=[], evidence=[quote(report, end + 1 + match.start())],
+                message=(f"正文百分比有误：{fmt(part.value)}{part.unit}占总数{fmt(whole.value)}{whole.unit}应为{actual:.1f}%，"
+                         f"正文写作“{match.group(0)}”。")))
+    return findings
 
 
 _SHARE = re.compile(r"(\d+)\s*件[，,]?\s*占(?:比|比例为|比重为)?\s*(\d+(?:\.\d+)?)\s*%")

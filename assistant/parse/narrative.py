@@ -50,7 +50,7 @@ _PATTERNS: dict[str, list[str]] = {
     "applicant_natural": [rf"自然人(?:申请|提出)?{_GAP}{{0,3}}?{NUM}{_UNIT}"],
     "applicant_org": [rf"法人(?:或其他组织|和其他组织|及其他组织)?(?:申请|提出)?{_GAP}{{0,3}}?{NUM}{_UNIT}"],
     "applicant_commercial": [rf"(?<!法人或其他组织)商业企业(?:申请|提出)?{_GAP}{{0,3}}?{NUM}{_UNIT}"],
-    "doc_issued": [rf"制发{_GAP}{{0,6}}?规范性文件(?:共)?{NUM}\s*件"],
+    "doc_issued": [rf"(?:制发|发布|出台|印发){_GAP}{{0,6}}?规范性文件(?:共)?{NUM}\s*件"],
     "doc_repealed": [rf"(?:废止|失效){_GAP}{{0,10}}?(?:文件)(?:共)?{NUM}\s*件"],
     "doc_in_force": [rf"现行有效{_GAP}{{0,10}}?(?:共)?{NUM}\s*件"],
 }
@@ -62,6 +62,7 @@ _ZERO_PATTERNS: dict[str, list[str]] = {
     "suit": [rf"{_NEGATION}[^。；;\d]{{0,24}}?行政诉讼",
              rf"{_NEGATION}[^。；;\d]{{0,24}}?行政复议[^。；;\d]{{0,8}}?诉讼"],
     "corrected": [rf"{_NEGATION}[^。；;，,\d]{{0,6}}?(?:被纠错|结果纠正|被纠正)"],
+    "doc_issued": [r"(?:未有|没有|未制发)(?:行政)?规范性文件(?![^。;；]{0,6}?\d)"],
 }
 _NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_over", "carried_forward", "granted_or_partly", "granted",
                           "partly_granted", "withheld", "unable", "not_processed", "other_processed",
@@ -87,9 +88,11 @@ _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
 _CLAUSE_BREAK = re.compile(r"[,，]")
 _YEAR = re.compile(r"(20\d\d)\s*年(?!\d)")
 _RELATIONS = (("其余", r"其余|剩余|余下"), ("分别", r"分别"), ("其中", r"其中"), ("同比", r"同比|较上年|比上年"),
-              ("合计", r"共计|合计|总计|共"))
+              ("合计", r"共计|合计|总计|总数|(?<!公)共(?![同享建性识])"))
 _CONTEXT_NUMBER = re.compile(
     r"(?<![\d.])(?:约|近|超过|逾)?(\d+(?:\.\d+)?)(\s*(?:余|多)?\s*(?:万|亿)?(?:件|条|起|宗|个|份|元|次|场|项|家|期|篇|人次|人|批|轮|%))(?!事)")
+# A count printed without a unit after 信息数/总数 ('主动公开信息数130,依申请公开信息数363条').
+_BARE_COUNT = re.compile(r"(?:信息数|总数|数量)(?:为|是|共)?\s*(\d+)(?=\s*[,，。;；、)）]|\s*$)")
 _TABLE_WORDS = re.compile(r"本年新收|结果维持|第二十条|本年制发|处理决定数量|申请人情况|本年新制作|上一年项目数量")
 
 HINT_KEYS = {
@@ -275,6 +278,9 @@ def _context_claims(sentence: str, offset: int, found: list[NarrativeFigure]) ->
         claim.unit = match.group(2).strip().lstrip("余多").strip()
         claim.approx = claim.approx or match.group(0)[0] in "约近超逾"
         claims.append(claim)
+    for match in _BARE_COUNT.finditer(sentence):
+        if offset + match.start(1) not in taken:
+            claims.append(_claim("context", number_value(match.group(1)), sentence, match, offset))
     return claims
 
 
