@@ -56,7 +56,7 @@ _PATTERNS: dict[str, list[str]] = {
 }
 _NEGATION = r"(?:无|未发生|没有|未有|未出现|不存在|未收到)"
 _ZERO_PATTERNS: dict[str, list[str]] = {
-    "received": [r"(?:未收到|没有收到|未接到|无)[^。；;，,\d]{0,10}?(?:依申请公开|信息公开申请|公开申请)",
+    "received": [r"(?:未收到|没有收到|未接到|无)[^。；;，,\d]{0,12}?(?:依申请公开|信息公开申请|公开申请|政府信息申请)",
                  r"依申请公开(?:数量|件)?[^。；;，,\d]{0,6}?(?:暂无|为零|为0)"],
     "review": [rf"{_NEGATION}[^。；;\d]{{0,24}}?行政复议"],
     "suit": [rf"{_NEGATION}[^。；;\d]{{0,24}}?行政诉讼",
@@ -85,15 +85,20 @@ _EXCERPT = 40
 _WHOLE_SCOPE = re.compile(r"全区|全市|全县|全省|全州|全旗|各单位|各部门|各级")
 _OWN_SCOPE = re.compile(r"本级|本单位|区府办|区政府办|市政府办|县政府办|我办|本办")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
-_CLAUSE_BREAK = re.compile(r"[,，]")
 _YEAR = re.compile(r"(20\d\d)\s*年(?!\d)")
 _RELATIONS = (("其余", r"其余|剩余|余下"), ("分别", r"分别"), ("其中", r"其中"), ("同比", r"同比|较上年|比上年"),
               ("合计", r"共计|合计|总计|总数|(?<!公)共(?![同享建性识])"))
 _CONTEXT_NUMBER = re.compile(
-    r"(?<![\d.])(?:约|近|超过|逾)?(\d+(?:\.\d+)?)(\s*(?:余|多)?\s*(?:万|亿)?(?:件|条|起|宗|个|份|元|次|场|项|家|期|篇|人次|人|批|轮|%))(?!事)")
+    r"(?<![\d.])(?:约|近|超过|逾)?(\d+(?:\.\d+)?)(\s*(?:余|多)?\s*(?:(万|亿)?(?:件(?!事)|条|起|宗|个|份|元|次|场次|场|大项|小项|项|家|期|篇|"
+    r"人次|人|名|批|轮|类|处|张|通|分钟|天|个工作日|%)|万(?=[,，。;；、)）\s]|$)))")
+_CN_CONTEXT = re.compile(rf"(?<![一二三四五六七八九十第])([两二三四五六七八九十]+)(次|项|处|场)")
+_SCALE = {"万": 10_000, "亿": 100_000_000}
+_ZERO_CONTEXT = re.compile(r"(?:无|未|没有|不存在|不)(?:发现|产生|发生|发出|收取|需要|涉及)?[^。;，,\d]{0,12}?"
+                           r"(?:信息处理费|处理费|收费|费用|责任追究)|(?:责任追究|收费)(?:情况)?[^。;，,\d]{0,4}?无")
 # A count printed without a unit after 信息数/总数 ('主动公开信息数130,依申请公开信息数363条').
 _BARE_COUNT = re.compile(r"(?:信息数|总数|数量)(?:为|是|共)?\s*(\d+)(?=\s*[,，。;；、)）]|\s*$)")
-_TABLE_WORDS = re.compile(r"本年新收|结果维持|第二十条|本年制发|处理决定数量|申请人情况|本年新制作|上一年项目数量")
+_TABLE_WORDS = re.compile(r"本年新收|结果维持|第二十条|本年制发|处理决定数量|申请人情况|本年新制作|上一年项目数量|"
+                          r"集中采购|收费金额|行政事业性收费")
 
 HINT_KEYS = {
     "received": "requests.new.total",
@@ -149,7 +154,7 @@ def _in_sentence(sentence: str, offset: int, in_narrative: bool) -> list[Narrati
     found.extend(_appeal_outcomes(sentence, offset, found))
     found.sort(key=lambda f: f.offset)
     _resolve_parallel_scopes(sentence, offset, found)
-    if in_narrative or (_CLAUSE_BREAK.search(sentence) and not _TABLE_WORDS.search(sentence)):
+    if in_narrative or not _TABLE_WORDS.search(sentence):
         found.extend(_context_claims(sentence, offset, found))
     found.sort(key=lambda f: f.offset)
     _add_relations(sentence, offset, found)
@@ -268,19 +273,25 @@ class _Shifted:
 
 
 def _context_claims(sentence: str, offset: int, found: list[NarrativeFigure]) -> list[NarrativeFigure]:
-    """Numbers with a unit that no metric pattern took: what else the narrative counts."""
+    """Numbers with a unit that no metric pattern took: what else the narrative counts (万/亿 scaled)."""
     taken = {f.offset for f in found}
     claims = []
     for match in _CONTEXT_NUMBER.finditer(sentence):
         if offset + match.start(1) in taken:
             continue
-        claim = _claim("context", number_value(match.group(1)), sentence, match, offset)
-        claim.unit = match.group(2).strip().lstrip("余多").strip()
+        value = round(number_value(match.group(1)) * _SCALE.get(match.group(3) or match.group(2).strip()[-1:], 1), 6)
+        claim = _claim("context", int(value) if float(value).is_integer() else value, sentence, match, offset)
+        claim.unit = re.sub(r"^[余多万亿\s]+", "", match.group(2)) or "万"
         claim.approx = claim.approx or match.group(0)[0] in "约近超逾"
         claims.append(claim)
+    for match in _CN_CONTEXT.finditer(sentence):
+        claims.append(_claim("context", number_value(match.group(1)), sentence, match, offset))
     for match in _BARE_COUNT.finditer(sentence):
         if offset + match.start(1) not in taken:
             claims.append(_claim("context", number_value(match.group(1)), sentence, match, offset))
+    zero = _ZERO_CONTEXT.search(sentence)
+    if zero and not any(f.value == 0 for f in found):
+        claims.append(_claim("context", 0, sentence, zero, offset, number_group=0))
     return claims
 
 
