@@ -72,7 +72,6 @@ _METRICS: dict[str, tuple[str, list[str], list[_Reader]]] = {
 }
 _OUTCOME_LABELS = dict(catalogue.APPEAL_OUTCOMES)
 _GROUP_LABELS = {"review": "行政复议", "suit": "行政诉讼"}
-_APPEAL_METRICS = {"review", "suit", "corrected", "suit_lost"}
 _TABLE_OF = {"三": "第三部分（收到和处理政府信息公开申请）", "四": "第四部分（行政复议、行政诉讼）"}
 
 
@@ -115,9 +114,8 @@ def _metric(metric: str, report: Report):
     """What a metric names in this report's template (其他处理 is one row in 2019, three in 2021)."""
     if metric != "other_processed":
         return _METRICS[metric]
-    keys = [f"requests.{row}.total" for row in ("other.all",) if report.cell(f"requests.{row}.total")]
-    if not keys or report.value(keys[0]) is None:
-        keys = [f"requests.{row}.total" for row in catalogue.request_detail_rows("2021") if row.startswith("other.")]
+    keys = ["requests.other.all.total"] if report.value("requests.other.all.total") is not None else \
+        [f"requests.{row}.total" for row in catalogue.request_detail_rows("2021") if row.startswith("other.")]
     return "其他处理数", keys, [_get(*keys)]
 
 
@@ -134,7 +132,7 @@ def _agrees(report: Report, claims: list[NarrativeFigure]) -> Optional[bool]:
 
 def _mixed_scope(report: Report, claims: list[NarrativeFigure]) -> tuple[list[Finding], set[str]]:
     """Section 三 of one scope, section 四 of the other: one finding naming both tables."""
-    parts = {"三": [s for s in claims if s.metric not in _APPEAL_METRICS and s.metric.startswith(("received", "handled"))],
+    parts = {"三": [s for s in claims if s.metric in ("received", "handled")],
              "四": [s for s in claims if s.metric in ("review", "suit")]}
     matched: dict[str, str] = {}
     for table, table_claims in parts.items():
