@@ -312,3 +312,12 @@ def test_parts_listed_with_fenbie_must_sum_to_the_whole():
     text = "共收到申请36件，其中网络申请、信函申请分别为20件、15件"
     flagged = by_rule(_seed_with("001", "共办理并答复信息公开申请36件", text), "TEXT_ARITHMETIC")
     assert len(flagged) == 1 and "20+15=35" in flagged[0].message
+
+
+def test_year_on_year_change_must_match_its_numbers():
+    base = "全区共收到依申请公开31件"
+    right = _seed_with("000", base, "全区共收到依申请公开由25件增至31件，同比增长24%")
+    assert not [f for f in by_rule(right, "TEXT_ARITHMETIC") if f.message.startswith("正文同比变化有误")]
+    wrong = _seed_with("000", base, "全区共收到依申请公开由25件增至31件，同比增长42%")
+    [flagged] = [f for f in by_rule(wrong, "TEXT_ARITHMETIC") if f.message.startswith("正文同比变化有误")]
+    assert "应为增长24.00%" in flagged.message and "42%" in flagged.message

@@ -192,7 +192,7 @@ def check_text_arithmetic(report: Report) -> list[Finding]:
         by_sentence[statement.sentence_start].append(statement)
     for stated in by_sentence.values():
         findings.extend(_remainder(report, stated) or _balance(report, [s for s in stated if not s.context]))
-    return findings + _breakdowns(report) + _shares(report) + _rates(report)
+    return findings + _breakdowns(report) + _shares(report) + _rates(report) + _year_on_year(report)
 
 
 def _balance(report: Report, stated: list[NarrativeFigure]) -> list[Finding]:
@@ -387,6 +387,28 @@ def _rates(report: Report) -> list[Finding]:
                     evidence=[quote(report, start + match.start())],
                     message=(f"正文{match.group(1)}有误：办结{fmt(handled[0].value)}件÷收到{fmt(received[0].value)}件"
                              f"={actual:.2f}%，正文写作“{match.group(0)}”。正文：“{_clip(sentence.strip(), 100)}”")))
+    return findings
+
+
+_CHANGE = re.compile(
+    r"(?:由|从)\s*(?P<before>\d+(?:\.\d+)?)\s*(?P<unit>件|条|个|项|万元|元)?\s*(?:增加|增长|上升|下降|减少|增|减|降)?(?:至|到)\s*"
+    r"(?P<after>\d+(?:\.\d+)?)\s*(?P=unit)?[^。;；]{0,16}?(?P<direction>增长|增加|上升|下降|减少)了?\s*(?P<rate>\d+(?:\.\d+)?)\s*%")
+
+
+def _year_on_year(report: Report) -> list[Finding]:
+    """'由60件增至75件，同比增长25%': a stated change must be (after − before) ÷ before."""
+    findings = []
+    for match in _CHANGE.finditer(report.normalized):
+        before, after, stated = float(match["before"]), float(match["after"]), float(match["rate"])
+        if not before:
+            continue
+        actual = (after - before) / before * 100
+        signed = -stated if match["direction"] in ("下降", "减少") else stated
+        if abs(actual - signed) > _ROUNDING:
+            findings.append(Finding(
+                rule="TEXT_ARITHMETIC", severity="warning", keys=[], evidence=[quote(report, match.start())],
+                message=(f"正文同比变化有误：由{fmt(before)}到{fmt(after)}应为{'增长' if actual >= 0 else '下降'}"
+                         f"{abs(actual):.2f}%，正文写作“{match.group(0)}”。")))
     return findings
 
 
