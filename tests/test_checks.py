@@ -162,6 +162,9 @@ def test_ambiguous_cells_are_warned_with_candidates():
     ambiguous = by_rule(findings, "CELL_AMBIGUOUS")
     assert {k for f in ambiguous for k in f.keys} == {
         "active.normative_doc.issued", "active.normative_doc.repealed", "active.normative_doc.in_force"}
+    cells = {c["key"]: c for c in read(corpus_file("pingtan_2021.txt")).to_contract()["cells"]}
+    issued = cells["active.normative_doc.issued"]
+    assert issued["value"] is None and len(issued["candidates"]) >= 2 and "candidates" not in cells["requests.new.total"]
 
 
 def test_fee_statement_and_vague_problems():
