@@ -324,3 +324,13 @@ def test_year_on_year_change_must_match_its_numbers():
     wrong = _seed_with("000", base, "全区共收到依申请公开由25件增至31件，同比增长42%")
     [flagged] = [f for f in by_rule(wrong, "TEXT_ARITHMETIC") if f.message.startswith("正文同比变化有误")]
     assert "应为增长24.00%" in flagged.message and "42%" in flagged.message
+
+
+@pytest.mark.parametrize("words, flagged", [("驳回诉讼请求", False), ("驳回起诉", True), ("撤诉", True), ("终止", True)])
+def test_outcome_words_of_suits(words, flagged):
+    # The table counts 2 suits after review as 结果维持: right for 驳回诉讼请求 (merits), wrong for the rest.
+    findings = _seed_with("001", "(2件调解结案,1件尚未判决)", f"(2件{words},1件尚未判决)")
+    suits = [f for f in by_rule(findings, "TEXT_TABLE_MISMATCH") if "appeals.suit_after_review.other" in f.keys
+             or "appeals.suit_after_review.upheld" in f.keys]
+    assert bool(suits) == flagged
+    assert all(f"“2件{words}”" in f.message for f in suits)
