@@ -80,7 +80,13 @@ def test_provincial_extra_rows_in_section_two_do_not_shift_the_standard_keys():
     expected = SEED_EXPECTATIONS["001"]
     extra = {"行政强制": ("行政给付", (7,)), "行政规范性文件": ("其他文件", (4, 1, 9))}
     report = reprinted("001", tables_cell_lines("2021", expected["figures"], extra_rows=extra))
-    assert report.figures == expected["figures"]
+    extras = {"active.extra.1.issued": 4, "active.extra.1.repealed": 1, "active.extra.1.in_force": 9,
+              "active.extra.2.decisions": 7}
+    assert report.figures == expected["figures"] | extras
+    assert report.cell("active.extra.2.decisions").note == "省级增设行“行政给付”"
+    markdown = tables_markdown("2021", expected["figures"])
+    markdown["二"] = markdown["二"].replace("| 行政强制 | 0 |", "| 行政强制 | 0 |\n| 行政给付 | 7 |")
+    assert reprinted("001", markdown).figures == expected["figures"] | {"active.extra.1.decisions": 7}
 
 
 def test_the_2019_template_used_for_a_later_year_is_read_and_flagged():

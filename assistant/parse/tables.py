@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from assistant import catalogue
 from assistant.models import Cell, CellStatus, DecodedText
 from assistant.parse.cell_values import CellReading
+from assistant.parse.extra_rows import extra_active_cells
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowSpec, locate_rows, read_row
 from assistant.parse.segment import Column
@@ -77,7 +78,8 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
     positions = {f"{stem}.{c}": (stem, i) for stem, names in column_names.items() for i, c in enumerate(names)}
     resolution = resolve({name: r.options for name, r in readings.items()}, [], _hints(hints, positions),
                          plausible={stem: _doc_plausible(template) for stem in ("active.regulation", "active.normative_doc")})
-    return _cells(document, specs, readings, resolution, lambda row, column: f"{row}.{column_names[row][column]}", span)
+    cells = _cells(document, specs, readings, resolution, lambda row, column: f"{row}.{column_names[row][column]}", span)
+    return cells + extra_active_cells(document, text, (table_start, end), template, _ACTIVE_LABELS)
 
 
 def read_requests(document: DecodedText, text: str, span: tuple[int, int], template: str,
