@@ -50,6 +50,10 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 11, "requests.partly_granted.total": 3, "requests.unable.not_held.total": 7,
         "requests.other.overdue_correction.total": 1, "requests.total.total": 11, "appeals.review.total": 0,
         "active.normative_doc.in_force": 1},
+    "pingtan_2019.html": {
+        "template": "2019", "requests.new.total": 23, "requests.granted.total": 7, "requests.unable.not_held.natural": 7,
+        "requests.unable.unclear.total": 5, "requests.not_processed.duplicate.total": 3, "requests.total.total": 23,
+        "appeals.review.total": 0, "active.punishment.prev_items": 2648, "active.procurement.amount_10k_yuan": 7539.443252},
 }
 
 
