@@ -54,6 +54,11 @@ HAND_CHECKED = {
         "template": "2019", "requests.new.total": 23, "requests.granted.total": 7, "requests.unable.not_held.natural": 7,
         "requests.unable.unclear.total": 5, "requests.not_processed.duplicate.total": 3, "requests.total.total": 23,
         "appeals.review.total": 0, "active.punishment.prev_items": 2648, "active.procurement.amount_10k_yuan": 7539.443252},
+    "pingtan_2020.html": {
+        "template": "2019", "requests.new.natural": 20, "requests.new.other_org": 1, "requests.new.total": 21,
+        "requests.granted.total": 7, "requests.other.all.total": 4, "requests.total.total": 21,
+        "active.licensing.change": 442, "active.punishment.change": -18, "active.admin_fee.change": -15,
+        "active.procurement.items": 395},
 }
 
 
