@@ -59,6 +59,10 @@ HAND_CHECKED = {
         "requests.granted.total": 7, "requests.other.all.total": 4, "requests.total.total": 21,
         "active.licensing.change": 442, "active.punishment.change": -18, "active.admin_fee.change": -15,
         "active.procurement.items": 395},
+    "pingtan_caizhengjinrongju_2019.html": {
+        "template": "2019", "requests.new.total": 0, "requests.total.total": 0, "appeals.review.total": 0,
+        "active.normative_doc.new_made": 10, "active.normative_doc.new_published": 7, "active.licensing.prev_items": 3,
+        "active.punishment.prev_items": 35, "active.procurement.items": 2, "active.procurement.amount_10k_yuan": 83.2995},
 }
 
 
