@@ -63,6 +63,10 @@ HAND_CHECKED = {
         "template": "2019", "requests.new.total": 0, "requests.total.total": 0, "appeals.review.total": 0,
         "active.normative_doc.new_made": 10, "active.normative_doc.new_published": 7, "active.licensing.prev_items": 3,
         "active.punishment.prev_items": 35, "active.procurement.items": 2, "active.procurement.amount_10k_yuan": 83.2995},
+    "pingtan_guanweihuibangongshi_2020.html": {
+        "template": "2019", "requests.new.total": 0, "requests.unable.not_held.total": 0, "requests.total.total": 0,
+        "active.normative_doc.new_made": 3, "active.normative_doc.total_published": 36, "active.licensing.prev_items": 1,
+        "active.licensing.change": -1, "active.procurement.items": 197, "active.procurement.amount_10k_yuan": 360.16274},
 }
 
 
