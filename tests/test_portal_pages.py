@@ -67,6 +67,10 @@ HAND_CHECKED = {
         "template": "2019", "requests.new.total": 0, "requests.unable.not_held.total": 0, "requests.total.total": 0,
         "active.normative_doc.new_made": 3, "active.normative_doc.total_published": 36, "active.licensing.prev_items": 1,
         "active.licensing.change": -1, "active.procurement.items": 197, "active.procurement.amount_10k_yuan": 360.16274},
+    "pingtan_jingjifazhanju_2020.html": {
+        "template": "2019", "active.normative_doc.new_made": 10, "active.normative_doc.total_published": 10,
+        "active.licensing.decisions": 0, "active.procurement.items": 0, "requests.new.total": 0,
+        "requests.not_processed.complaint.total": 0, "requests.total.total": 0, "appeals.suit_after_review.total": 0},
 }
 
 
