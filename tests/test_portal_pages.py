@@ -71,6 +71,11 @@ HAND_CHECKED = {
         "template": "2019", "active.normative_doc.new_made": 10, "active.normative_doc.total_published": 10,
         "active.licensing.decisions": 0, "active.procurement.items": 0, "requests.new.total": 0,
         "requests.not_processed.complaint.total": 0, "requests.total.total": 0, "appeals.suit_after_review.total": 0},
+    "pingtan_nongyenongcunju_2019.html": {
+        "template": "2019", "active.licensing.prev_items": 77, "active.licensing.change": 0,
+        "active.admin_fee.prev_items": 16, "active.admin_fee.change": -12, "active.procurement.items": 48,
+        "active.procurement.amount_10k_yuan": 3851.869909, "requests.new.total": 0, "requests.total.total": 0,
+        "appeals.review.total": 0},
 }
 
 
