@@ -76,6 +76,11 @@ HAND_CHECKED = {
         "active.admin_fee.prev_items": 16, "active.admin_fee.change": -12, "active.procurement.items": 48,
         "active.procurement.amount_10k_yuan": 3851.869909, "requests.new.total": 0, "requests.total.total": 0,
         "appeals.review.total": 0},
+    "pingtan_shehuishiyeju_2020.html": {
+        "template": "2019", "active.normative_doc.total_published": 8, "active.licensing.prev_items": 72,
+        "active.licensing.change": 17, "active.licensing.decisions": 1051, "active.punishment.change": 74,
+        "active.procurement.items": 19, "active.procurement.amount_10k_yuan": 1276.2137,
+        "requests.unable.not_held.commercial": 0, "requests.total.total": 0, "appeals.suit_direct.total": 0},
 }
 
 
