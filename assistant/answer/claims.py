@@ -22,7 +22,8 @@ _CLEAN = re.compile(
     r"(?:完全|全部|均|都)(?:正确|准确)|(?:准确|正确)无误|(?<!不)符合(?:相关)?(?:要求|规定|规范)|"
     r"(?:均|全部|已全部)已?整改|已(?:经)?整改(?:到位|完毕|完成)?")
 _FLAWED = re.compile(r"存在[^。；;，,]{0,8}(?:错误|差错|不一致)|(?:数据|表格|报告)[^。；;，,]{0,4}有误|不满足|不相符|不一致")
-_COUNT = re.compile(r"(\d+)\s*(?:处|项|个|条)\s*(错误|警告|提示)")
+_COUNT = re.compile(r"(\d+|[零一两二三四五六七八九十])\s*(?:处|项|个|条)\s*(错误|警告|提示)")
+_CN_NUMBERS = {c: n for n, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 _PART = re.compile(r"第[一二三四五六]部分|第[一二三四五六七八九十\d]+(?:项|行|栏)|表[一二三]|(?:该|此|这一?)(?:项|部分|栏|行|处)")
 _SENTENCE = re.compile(r"[^。；;\n]+")
 _SEVERITY = {"错误": "error", "警告": "warning", "提示": "info"}
@@ -48,7 +49,7 @@ def conclusions(prose: str) -> list[Conclusion]:
         found += [Conclusion(m.group(0), "clean", words) for m in clean]
         found += [Conclusion(m.group(0), "flawed", words) for m in _FLAWED.finditer(words)
                   if not any(s < m.end() and m.start() < e for s, e in taken)]
-        found += [Conclusion(m.group(0), "count", words, int(m.group(1)), _SEVERITY[m.group(2)])
+        found += [Conclusion(m.group(0), "count", words, _count(m.group(1)), _SEVERITY[m.group(2)])
                   for m in _COUNT.finditer(words)]
     return found
 
@@ -84,6 +85,10 @@ def reports_meant(conclusion: Conclusion, question: Question, cited: list[Stored
     if bodies:
         return [report for body in bodies for report in reports_for(db, body, years)]
     return cited
+
+
+def _count(written: str) -> int:
+    return _CN_NUMBERS[written] if written in _CN_NUMBERS else int(written)
 
 
 def _counts(db: IndexDatabase, report: StoredReport) -> dict[str, int]:
