@@ -22,10 +22,11 @@ from assistant.answer.verify import claim_problems
 from assistant.config import Settings
 from assistant.draft.summary import summarize
 from assistant.ingest import Ingestor
-from assistant.retrieve import Retriever
 from assistant.llm import ATTEMPTS
+from assistant.retrieve import Retriever
 from conftest import PROJECT, SAMPLES, read
 from qa_questions import QA, grade
+from qa_reviewers import REVIEWER_QA
 from scripted_openai import ScriptedOpenAI, drip, failure, text, tool_calls
 
 TODAY = date(2026, 11, 22)
@@ -209,7 +210,7 @@ def test_an_answer_that_claims_nothing_is_not_verified(indexed, reply):
         answer = assistant_for(ingestor, **llm_settings(endpoint)).ask("环南街道2021年制发规范性文件多少件")
         repair = endpoint.chat_requests()[-1]["messages"][-1]["content"]
     assert (answer.mode, answer.verified) == ("offline", True)
-    assert "没有给出所问的数据" in answer.note and "没有给出所问的数据" in repair and "2件" in answer.answer
+    assert "没有给出所问的数据" in repair and "未通过核验" in answer.note and "2件" in answer.answer
 
 
 def test_the_planted_conclusion_of_the_issue_falls_back(indexed):
@@ -219,8 +220,9 @@ def test_the_planted_conclusion_of_the_issue_falls_back(indexed):
     with ScriptedOpenAI() as endpoint:
         endpoint.chat(text("审核结论：本区无任何问题。"), text("审核结论：本区无任何问题。"))
         answer = assistant_for(ingestor, **llm_settings(endpoint)).ask("定海区2021年新收申请多少件")
+        repair = endpoint.chat_requests()[-1]["messages"][-1]["content"]
     assert (answer.mode, answer.verified) == ("offline", True) and "31件" in answer.answer
-    assert "『无任何问题』与定海区2021年度报告的核对结果不符" in answer.note
+    assert "『无任何问题』与定海区2021年度报告的核对结果不符" in repair and "未通过核验" in answer.note
 
 
 def test_a_quotation_of_another_body_does_not_answer_a_narrative_question(indexed):
@@ -241,14 +243,14 @@ def test_a_quotation_of_another_body_does_not_answer_a_narrative_question(indexe
 
 
 def test_the_claim_checks_accept_the_right_answers(indexed):
-    """Every hand-checked answer of the question set, as the offline composer writes it, states a
+    """Every hand-checked answer of both question sets, as the offline composer writes it, states a
     supported claim and draws no conclusion its findings contradict."""
     ingestor, _ = indexed
     assistant = assistant_for(ingestor)
+    answerable = [q for q, kind, _ in QA if kind != "none"] + [q for q, numbers, *_ in REVIEWER_QA if numbers is not None]
+    assert len(answerable) >= 90
     rejected = []
-    for question_text, kind, _ in QA:
-        if kind == "none":
-            continue
+    for question_text in answerable:
         question, evidence = assistant.understand(question_text), Evidence()
         final = finalize(assistant.offline.compose(question, evidence), evidence)
         problems = claim_problems(final, question, ingestor.db)

@@ -67,7 +67,7 @@ class LLMAnswerer:
                       derived=final.derived), None
 
     def _problems(self, final: Finalized, question: Question, tools: ToolBox) -> list[str]:
-        return verify(final, self.db) + claim_problems(final, question, self.db, tools.instructions)
+        return verify(final, self.db, question) + claim_problems(final, question, self.db, tools.instructions)
 
     def _converse(self, messages: list[dict], tools: ToolBox, on_token, budget: Budget, allow_tools: bool = True) -> str:
         for _ in range(MAX_TOOL_ROUNDS):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from assistant.answer.evidence import Evidence
 from assistant.answer.lookup import as_prose, derive, metric_values, name_of, numbers_in, reports_for, scope
 from assistant.answer.metrics import BY_ID, METRICS
-from assistant.answer.question import Entities
+from assistant.answer.question import entities_of
 from assistant.parse.instructions import instruction_passages
 from assistant.retrieve import Retriever
 from assistant.store import IndexDatabase
@@ -61,7 +61,7 @@ class ToolBox:
         self.db = db
         self.retriever = retriever
         self.evidence = evidence
-        self.entities = Entities.from_reports(db.reports())
+        self.entities = entities_of(db)
         self.instructions: list[str] = []
         self._tools: dict[str, Callable[..., Any]] = {
             "lookup_figures": self.lookup_figures, "rank_reports": self.rank_reports,

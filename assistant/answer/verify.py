@@ -3,19 +3,22 @@
 Every number in the prose must be a cited figure, a number computed by code and listed as
 derived, a year, an ordinal, or stand inside a quotation; every quotation must be a verbatim
 substring of a cited passage; every citation must resolve to the store (figure value and line,
-passage text in its report). Whitespace is ignored when comparing quotations, because PDFs and
-crawled pages break lines inside sentences. A model's answer must also claim something that
-holds (`claim_problems`): an answer with nothing to check is not verified.
+passage text in its report); and, given the question, the answer must be about it (`agreement`).
+Whitespace is ignored when comparing quotations, because PDFs and crawled pages break lines
+inside sentences. A model's answer must also claim something that holds (`claim_problems`): an
+answer with nothing to check is not verified.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Optional
 
+from assistant.answer.agreement import disagreements
 from assistant.answer.claims import conclusions, disagreement, reports_meant
 from assistant.answer.evidence import Finalized
-from assistant.answer.question import Entities, Question
+from assistant.answer.question import FIGURE_INTENTS, Question, entities_of
 from assistant.store import IndexDatabase
 
 _QUOTE = re.compile(r"“([^”]*)”|「([^」]*)」")
@@ -26,14 +29,15 @@ _ORDINAL_BEFORE = re.compile(r"(?:第|前|No\.?)\s*$")
 _LIST_ITEM_AFTER = re.compile(r"^(?:[.、)）]\s|是)")
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?、“”「」\s]+")
 _MIN_REPEATED = 6
-FIGURE_INTENTS = ("lookup", "compare", "rank", "aggregate")
 
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def verify(final: Finalized, db: IndexDatabase) -> list[str]:
+def verify(final: Finalized, db: IndexDatabase, question: Optional[Question] = None) -> list[str]:
+    """Problems that keep the answer from being shown as verified; with the question, also whether
+    the answer is about what it asked (`agreement`)."""
     problems = [f"引用标记 {m} 不对应任何证据" for m in final.unknown_markers]
     problems += _citation_problems(final, db)
     quoted_sources = [_squeeze(c["text"]) for c in final.citations if c["kind"] == "quote"]
@@ -41,6 +45,8 @@ def verify(final: Finalized, db: IndexDatabase) -> list[str]:
     allowed = [c["value"] for c in final.citations if c["kind"] == "figure"]
     allowed += [v for d in final.derived for v in d["values"]]
     problems += unsupported_numbers(final.answer, allowed)
+    if question is not None:
+        problems += disagreements(question, final, db)
     return problems
 
 
@@ -132,7 +138,7 @@ def conclusion_problems(final: Finalized, question: Question, db: IndexDatabase)
     found = conclusions(unquoted(final.answer))
     if not found:
         return []
-    entities = Entities.from_reports(db.reports())
+    entities = entities_of(db)
     cited = _cited_reports(final, db)
     return [problem for c in found if (problem := disagreement(c, reports_meant(c, question, cited, db, entities), db))]
 
