@@ -50,6 +50,11 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 11, "requests.partly_granted.total": 3, "requests.unable.not_held.total": 7,
         "requests.other.overdue_correction.total": 1, "requests.total.total": 11, "appeals.review.total": 0,
         "active.normative_doc.in_force": 1},
+    "pingtan_2023.html": {
+        "template": "2021", "requests.new.natural": 80, "requests.new.commercial": 1, "requests.new.total": 81,
+        "requests.partly_granted.total": 20, "requests.unable.not_held.total": 31, "requests.withheld.admin_query.total": 2,
+        "appeals.review.total": 2, "appeals.suit_direct.pending": 1, "appeals.suit_direct.total": 5,
+        "appeals.suit_after_review.other": 1, "active.normative_doc.repealed": 132, "active.admin_fee.amount_10k_yuan": 5949.088667},
 }
 
 
