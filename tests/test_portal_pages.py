@@ -55,6 +55,12 @@ HAND_CHECKED = {
         "requests.partly_granted.total": 20, "requests.unable.not_held.total": 31, "requests.withheld.admin_query.total": 2,
         "appeals.review.total": 2, "appeals.suit_direct.pending": 1, "appeals.suit_direct.total": 5,
         "appeals.suit_after_review.other": 1, "active.normative_doc.repealed": 132, "active.admin_fee.amount_10k_yuan": 5949.088667},
+    "pingtan_2021.html": {
+        "template": "2021", "requests.new.natural": 64, "requests.new.social": 2, "requests.new.other_org": 4,
+        "requests.new.total": 70, "requests.granted.total": 30, "requests.unable.not_held.other_org": 3,
+        "requests.total.total": 69, "requests.carried_forward.total": 1, "appeals.review.other": 2,
+        "appeals.review.total": 3, "appeals.suit_direct.upheld": 12, "active.normative_doc.in_force": 665,
+        "active.admin_fee.amount_10k_yuan": 24252.311082},
 }
 
 
