@@ -61,6 +61,10 @@ HAND_CHECKED = {
         "requests.total.total": 69, "requests.carried_forward.total": 1, "appeals.review.other": 2,
         "appeals.review.total": 3, "appeals.suit_direct.upheld": 12, "active.normative_doc.in_force": 665,
         "active.admin_fee.amount_10k_yuan": 24252.311082},
+    "pingtan_gonganju_2022.html": {
+        "template": "2021", "requests.new.total": 1, "requests.carried_over.natural": 1, "requests.partly_granted.total": 1,
+        "requests.other.overdue_correction.total": 1, "requests.total.total": 2, "appeals.review.total": 0,
+        "active.normative_doc.issued": 4, "active.normative_doc.in_force": 7, "active.punishment.decisions": 157},
 }
 
 
