@@ -65,6 +65,10 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 1, "requests.carried_over.natural": 1, "requests.partly_granted.total": 1,
         "requests.other.overdue_correction.total": 1, "requests.total.total": 2, "appeals.review.total": 0,
         "active.normative_doc.issued": 4, "active.normative_doc.in_force": 7, "active.punishment.decisions": 157},
+    "pingtan_jiaotongjiansheju_2021.html": {
+        "template": "2021", "requests.new.natural": 5, "requests.granted.total": 3, "requests.partly_granted.total": 1,
+        "requests.unable.not_held.total": 1, "requests.total.total": 5, "requests.carried_forward.total": 0,
+        "appeals.suit_after_review.total": 0, "active.normative_doc.in_force": 12, "active.punishment.decisions": 2},
 }
 
 
