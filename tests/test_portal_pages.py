@@ -69,6 +69,10 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.natural": 5, "requests.granted.total": 3, "requests.partly_granted.total": 1,
         "requests.unable.not_held.total": 1, "requests.total.total": 5, "requests.carried_forward.total": 0,
         "appeals.suit_after_review.total": 0, "active.normative_doc.in_force": 12, "active.punishment.decisions": 2},
+    "pingtan_lvyouwentiju_2024.html": {
+        "template": "2021", "requests.new.total": 1, "requests.unable.not_held.natural": 1, "requests.total.total": 1,
+        "requests.granted.total": 0, "appeals.review.total": 0, "active.normative_doc.issued": 7,
+        "active.normative_doc.in_force": 30, "active.licensing.decisions": 8, "active.punishment.decisions": 1},
 }
 
 
