@@ -73,6 +73,10 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 1, "requests.unable.not_held.natural": 1, "requests.total.total": 1,
         "requests.granted.total": 0, "appeals.review.total": 0, "active.normative_doc.issued": 7,
         "active.normative_doc.in_force": 30, "active.licensing.decisions": 8, "active.punishment.decisions": 1},
+    "pingtan_xingzhengshenpiju_2022.html": {
+        "template": "2021", "requests.new.natural": 4, "requests.granted.total": 4, "requests.total.total": 4,
+        "requests.carried_forward.total": 0, "appeals.suit_direct.total": 0, "active.normative_doc.issued": 2,
+        "active.normative_doc.in_force": 25, "active.licensing.decisions": 7677},
 }
 
 
