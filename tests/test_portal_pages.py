@@ -77,6 +77,10 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.natural": 4, "requests.granted.total": 4, "requests.total.total": 4,
         "requests.carried_forward.total": 0, "appeals.suit_direct.total": 0, "active.normative_doc.issued": 2,
         "active.normative_doc.in_force": 25, "active.licensing.decisions": 7677},
+    "pingtan_junshanpianqu_2023.html": {
+        "template": "2021", "requests.new.natural": 2, "requests.granted.total": 2, "requests.total.total": 2,
+        "requests.withheld.law_forbidden.total": 0, "appeals.review.total": 0, "active.normative_doc.in_force": 11,
+        "active.licensing.decisions": 0},
 }
 
 
