@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from assistant.answer import Assistant
 from assistant.check import check_reports
 from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
+from assistant.draft.document import to_markdown
+from assistant.draft.word import to_docx
 from assistant.draft.sources import report_for_memo
 from assistant.draft.polish import Polisher, polish_memo
 from assistant.draft.summary import polish_synopses, summarize

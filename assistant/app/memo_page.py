@@ -7,7 +7,8 @@ import streamlit as st
 from assistant.app.pickers import pick_report
 from assistant.app.state import settings, shown_errors
 from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
+from assistant.draft.document import to_markdown
+from assistant.draft.word import to_docx
 from assistant.draft.polish import Polisher, polish_memo
 
 
