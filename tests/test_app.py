@@ -49,10 +49,14 @@ def test_chat_answers_with_citations(app_index):
     assert not app.exception
     reply = app.chat_message[1]
     assert "31件" in reply.markdown[0].value and "已核验" in reply.markdown[1].value
-    table = reply.dataframe[0].value
-    assert list(table["数值"]) == [31] and list(table["行"]) == [82]
+    citation = reply.expander[0]
+    assert citation.label.startswith("[1] 定海区") and "2021年" in citation.label and citation.label.endswith("：31（第82行）")
+    source = citation.markdown[0].value
+    assert source.count('class="line-number"') == 7 and '<td class="line-number" style="' in source
+    assert all(f">{line}</td>" in source for line in range(79, 86)) and source.count('class="cited-line"') == 1
     app.chat_input[0].set_value("越城区存在哪些主要问题").run()
-    assert any("001_9b265bb38da02cc5.txt" in e.label for e in app.expander)
+    labels = [e.label for e in app.chat_message[3].expander]
+    assert labels and all("越城区" in label and ".txt" not in label for label in labels)
 
 
 def test_review_page_shows_findings_tables_and_sections(app_index):
@@ -60,10 +64,11 @@ def test_review_page_shows_findings_tables_and_sections(app_index):
     app.selectbox(key="review_report").set_value(label_of(app, "review_report", "pingtan_jingjifazhanju_2023.txt")).run()
     assert not app.exception
     labels = [e.label for e in app.expander]
-    assert any(label.startswith("REQ_BALANCE") for label in labels)
+    assert sum(label.startswith("错误｜") for label in labels) == 2 and not any("…" in label for label in labels)
     assert any(label.startswith("一、总体情况") for label in labels)
-    assert "2 / 1 / 1" in [m.value for m in app.metric]
-    assert len(app.dataframe) == 8
+    assert any(":red-badge[错误 2] :orange-badge[警告 1] :blue-badge[提示 1]" in m.value for m in app.markdown)
+    tables = [m.value for m in app.markdown if 'class="official-table"' in m.value]
+    assert len(tables) == 3 and tables[0].count("<tr>") == 9 and not app.dataframe
 
 
 def test_memo_page_generates_and_offers_downloads(app_index):
@@ -98,11 +103,12 @@ def test_index_page_ingests_a_server_folder_and_lists_failures(app_index, tmp_pa
     app.text_input(key="index_folder").set_value(str(folder)).run()
     app.button(key="index_run").click().run()
     assert not app.exception
-    assert app.success[0].value.startswith("新增 0 份，未变 1 份，替换 0 份，失败 1 份")
-    assert list(app.dataframe[-1].value["文件"]) == [str((folder / "broken.pdf").resolve())]
+    assert not app.success and app.warning[0].value.startswith("新增 0 份，未变 1 份，替换 0 份，失败 1 份")
+    assert app.warning[0].value.endswith("以下文件未入库：broken.pdf")
+    assert list(app.table[-1].value["文件"]) == ["broken.pdf"]
     app.text_input(key="index_folder").set_value(str(tmp_path / "missing")).run()
     app.button(key="index_run").click().run()
-    assert "文件夹不存在" in list(app.dataframe[-1].value["原因"])[0]
+    assert "文件夹不存在" in list(app.table[-1].value["原因"])[0]
     assert int(open_page("索引").metric[0].value) == before
 
 

@@ -17,10 +17,10 @@ def render() -> None:
     picked = pick_report("memo")
     if picked is None:
         return
-    report, findings, previous = picked
+    report = picked.report
     if st.button("生成审查意见", type="primary", key="memo_generate"):
         with shown_errors("生成审查意见"), st.spinner("正在起草…"):
-            memo = build_memo(report, findings, previous)
+            memo = build_memo(picked.report, picked.findings, picked.previous, source_name=picked.name)
             if settings().llm_model:
                 polisher = Polisher(settings())
                 polish_memo(memo, polisher)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from assistant.app.source_view import report_label
 from assistant.app.state import ingestor, shown_errors
 from assistant.draft.summary import summarize
 from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
+from assistant.store import IndexDatabase
 
 
 def render() -> None:
@@ -53,10 +55,10 @@ def render() -> None:
     st.subheader("被多份报告重复使用的段落")
     if not summary.most_copied:
         st.write("未发现。")
-    for passage in summary.most_copied:
-        with st.expander(f"{len(passage.reports)} 份报告：{passage.text[:40]}…"):
-            st.markdown(f"> {passage.text}")
-            st.write("；".join(passage.reports))
+    for number, passage in enumerate(summary.most_copied, 1):
+        with st.container(border=True):
+            st.markdown(f"**段落{number}**（{len(passage.reports)} 份报告）：{passage.text}")
+            st.caption("；".join(_name(db, source) for source in passage.reports))
     st.subheader("问题与上年基本相同的单位")
     st.write("；".join(f"{u.body}（{u.years[0]}→{u.years[1]}，雷同约{u.share:.0%}）" for u in summary.unchanged) or "无")
     st.subheader("各报告明细")
@@ -64,3 +66,8 @@ def render() -> None:
                                 "措施数": len(r.measures), "主题": "、".join(r.problem_themes),
                                 "雷同": f"{r.copies[0].other_body}{r.copies[0].other_year}（{r.copies[0].share:.0%}）"
                                 if r.copies else ""} for r in summary.reports]), hide_index=True)
+
+
+def _name(db: IndexDatabase, source: str) -> str:
+    stored = db.report_by_source(source)
+    return report_label(stored.body, stored.year, source) if stored else report_label(None, None, source)
