@@ -11,7 +11,7 @@ import streamlit as st
 from assistant.app.pickers import pick_report
 from assistant.app.source_view import CONTEXT, escape, numbered_lines, report_label
 from assistant.check.evidence import fmt
-from assistant.draft.memo import RULE_NAMES
+from assistant.draft.memo import RULE_NAMES, plain_wording
 from assistant.draft.official_tables import OfficialTable, official_tables
 from assistant.models import CellStatus, Finding, Report
 
@@ -59,7 +59,7 @@ def _findings(report: Report, findings: list[Finding]) -> None:
         if group:
             st.markdown(f"#### :{colour}[{label}]（{len(group)}）")
         for finding in group:
-            with st.expander(f"{label}｜{finding.message}"):
+            with st.expander(f"{label}｜{plain_wording(finding.message)}"):
                 lines = sorted({e.line for e in finding.evidence if e.line > 0})
                 for first, last in _runs(lines):
                     st.markdown(numbered_lines(report.document.text, first - CONTEXT, last + CONTEXT, lines),
@@ -83,7 +83,8 @@ def _table_html(table: OfficialTable, report: Report, flagged: set[str]) -> str:
     finding names them; the last cell of a short row spans the rest of the width."""
     rows = []
     for row in table.rows:
-        cells = [f'<th style="{_CELL};text-align:left;font-weight:500">{escape(row.label)}</th>']
+        label_style = _TITLES if row.titles else "text-align:left;font-weight:500"
+        cells = [f'<th style="{_CELL};{label_style}">{escape(row.label)}</th>']
         for index, text in enumerate(row.cells):
             span = table.width - len(row.cells) + 1 if index == len(row.cells) - 1 else 1
             colspan = f' colspan="{span}"' if span > 1 else ""
@@ -97,5 +98,7 @@ def _table_html(table: OfficialTable, report: Report, flagged: set[str]) -> str:
         if not row.cells:
             cells.append(f'<td colspan="{table.width}" style="{_CELL}"></td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return ('<table class="official-table" style="border-collapse:collapse;width:100%;font-size:0.9rem">'
-            + "".join(rows) + "</table>")
+    label_share = 40 if table.width > 3 else 28
+    columns = f'<col style="width:{label_share}%">' + f'<col style="width:{(100 - label_share) / table.width:.2f}%">' * table.width
+    return ('<table class="official-table" style="border-collapse:collapse;width:100%;font-size:0.9rem;'
+            f'table-layout:fixed"><colgroup>{columns}</colgroup>' + "".join(rows) + "</table>")
