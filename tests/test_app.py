@@ -83,6 +83,8 @@ def test_summary_page_runs_over_a_filtered_set(app_index):
     assert "平潭综合实验区财政金融局（2023→2025，雷同约100%）" in " ".join(m.value for m in app.markdown)
     assert "平潭综合实验区财政金融局2023（100%）" in list(rows["雷同"])
     assert len(app.get("download_button")) == 3
+    app.text_input(key="sum_body").set_value("火星区").run()
+    assert app.warning[0].value == "没有结果：索引中没有单位为“火星区”的报告。"
 
 
 def test_index_page_ingests_a_server_folder_and_lists_failures(app_index, tmp_path):

@@ -149,6 +149,14 @@ def test_memo_docx_is_an_official_document(tmp_path, name):
     assert len(word.tables) == 3 + bool(numbered) and word.tables[1].cell(1, 0).text.startswith("一、本年新收")
 
 
+def test_memo_names_an_upload_by_its_own_name_and_falls_back_without_a_body():
+    report = read(sample("002"))
+    uploaded = build_memo(report, [], source_name="鄞州区2020年报.txt")
+    assert uploaded.source == "鄞州区2020年报.txt" and "/" not in build_memo(report, []).source
+    nameless = report.model_copy(update={"meta": report.meta.model_copy(update={"body": None})})
+    assert build_memo(nameless, [], source_name="年报.txt").title == "关于《年报.txt》的审查意见"
+
+
 def test_memo_pdf_is_a4_on_every_page(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:

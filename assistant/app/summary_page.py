@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from assistant.app.filters import why_empty
 from assistant.app.source_view import report_label
 from assistant.app.state import ingestor, shown_errors
 from assistant.draft.summary import summarize
@@ -25,7 +26,10 @@ def render() -> None:
                                 format_func=lambda y: str(y) if y else "全部", key="sum_year")
     body = columns[2].text_input("单位（包含即可）", key="sum_body")
     chosen = db.reports(body=body or None, region=region or None, year=year or None)
-    st.write(f"符合条件的报告：{len(chosen)} 份")
+    if chosen:
+        st.write(f"符合条件的报告：{len(chosen)} 份")
+    else:
+        st.warning(why_empty(db, body or None, region or None, year or None, None))
     if st.button("开始汇总", type="primary", disabled=not chosen, key="sum_run"):
         with shown_errors("汇总"):
             progress = st.progress(0.0, text="正在读取报告…")
