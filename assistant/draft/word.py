@@ -183,8 +183,15 @@ def _paragraph(word, text: str, font: str, size, align=WD_ALIGN_PARAGRAPH.JUSTIF
     layout.line_spacing_rule, layout.line_spacing = WD_LINE_SPACING.EXACTLY, line
     layout.space_before, layout.space_after = Pt(0), space_after
     layout.first_line_indent = INDENT if indent else Pt(0)
+    if line != BODY_LINE:
+        _off_grid(paragraph)
     _run(paragraph, text, font, size)
     return paragraph
+
+
+def _off_grid(paragraph) -> None:
+    """Lines not on the 22-line grid (title, table cells) keep their own spacing instead of snapping."""
+    paragraph._p.get_or_add_pPr().insert_element_before(_flag("w:snapToGrid", "0"), *_AFTER_SNAP_TO_GRID)
 
 
 def _table(word, block: Table) -> None:
@@ -208,7 +215,7 @@ def _table(word, block: Table) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if column == 0 else WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             paragraph.paragraph_format.first_line_indent = Pt(0)
-            paragraph._p.get_or_add_pPr().insert_element_before(_flag("w:snapToGrid", "0"), *_AFTER_SNAP_TO_GRID)
+            _off_grid(paragraph)
             _run(paragraph, text, HEADING_FONTS[1] if row_number == 0 else BODY_FONT, SIZE_5)
     _paragraph(word, "", BODY_FONT, SIZE_3, indent=False)
 
