@@ -108,6 +108,7 @@ def memo_word(tmp_path, name: str):
     document = memo_document(build_memo(report, check_report(report)))
     path = tmp_path / f"memo_{name}.docx"
     path.write_bytes(to_docx(document))
+    assert to_docx(document) == path.read_bytes()  # same memo, same bytes
     return report, to_markdown(document), docx.Document(str(path)), path
 
 

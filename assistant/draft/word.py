@@ -13,6 +13,7 @@ the font table's alternative name.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from lxml import etree
@@ -56,12 +57,25 @@ def to_docx(document: Document) -> bytes:
     _page_setup(word)
     _restyle(word)
     _register_fonts(word)
+    word.core_properties.title = document.title
+    word.core_properties.author = word.core_properties.last_modified_by = "政府信息公开年报审核助手"
+    word.core_properties.comments = ""
     _paragraph(word, document.title, TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, line=TITLE_LINE,
                style="Title", indent=False, space_after=BODY_LINE)
     for block in document.blocks:
         _write_block(word, block)
     out = io.BytesIO()
     word.save(out)
+    return _without_timestamps(out.getvalue())
+
+
+def _without_timestamps(package: bytes) -> bytes:
+    """The same package with every zip entry dated 1980-01-01, so the same memo gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(entry),
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
