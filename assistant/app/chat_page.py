@@ -29,10 +29,10 @@ def render() -> None:
         year = columns[2].selectbox("年度", [0] + years, format_func=lambda y: str(y) if y else "全部", key="chat_year")
     if not reports:
         st.info("索引是空的：请先在“索引”页入库报告。")
+    st.caption("例如：" + "；".join(EXAMPLES))
     history: list[tuple[str, Answer]] = st.session_state.setdefault("chat_history", [])
     for question, answer in history:
         _show(question, answer)
-    st.caption("例如：" + "；".join(EXAMPLES))
     question = st.chat_input("请输入问题，例如“定海区2021年新收申请多少件”")
     if question:
         with st.chat_message("user"):
