@@ -85,13 +85,18 @@ def render_source_text(document: DecodedText) -> str:
 
 
 def render_hits(query: str, hits: list[SearchHit]) -> str:
+    """Hits by rank with the query's words each one contains (a fusion score means nothing to a reader)."""
+    from assistant.retrieve.tokenize import tokenize  # jieba loads only for the search command
+
     if not hits:
         return f"“{query}”：索引中没有找到相关段落。"
+    terms = list(dict.fromkeys(tokenize(query)))
     lines = [f"“{query}”：{len(hits)} 条结果"]
     for number, hit in enumerate(hits, 1):
         where = f"第{hit.start_line}行" if hit.start_line == hit.end_line else f"第{hit.start_line}–{hit.end_line}行"
+        matched = "、".join(t for t in terms if t in hit.text.lower()) or "（语义相近）"
         lines.append(f"{number}. {hit.body or '（机关未识别）'} {hit.year or ''} 第{hit.section}部分 {where}  "
-                     f"[{hit.report}]  相关度 {hit.score:.4f}")
+                     f"[{hit.report}]  命中：{matched}")
         excerpt = hit.text.replace("\n", " ")
         lines.append("   " + (excerpt if len(excerpt) <= 160 else excerpt[:160] + "…"))
     return "\n".join(lines)
