@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from assistant.check import check_report
-from assistant.check.cross_year import body_key, carry_over, copied
+from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
 from assistant.check.similarity import fingerprints
 from assistant.check.structure import reading_findings
 from assistant.config import Settings
@@ -27,6 +27,7 @@ from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
 from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse import extract
+from assistant.parse.cross_year import resolve_with_previous
 from assistant.retrieve.tokenize import tokenize
 from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.chunks import narrative_chunks
@@ -133,7 +134,7 @@ class Ingestor:
             summary.unchanged.append(source)
             return
         try:
-            report = extract(load_bytes(data, source, path.suffix.lower()))
+            report = self._with_previous_year(extract(load_bytes(data, source, path.suffix.lower())))
         except InputError as error:
             summary.failed.append((source, error.reason))
             return
@@ -144,12 +145,19 @@ class Ingestor:
         self._store(source, content_hash, report, existing.id if existing else None)
         (summary.replaced if existing else summary.new).append(source)
 
+    def _with_previous_year(self, report: Report) -> Report:
+        """The report read again with the same body's indexed previous report (section 二 help)."""
+        key, year = body_key(report), report.meta.year
+        earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
+        return resolve_with_previous(report, self.db.load_report(earlier[0].id)) if earlier else report
+
     def _store(self, source: str, content_hash: str, report: Report, previous_id: Optional[int]) -> None:
         key = body_key(report)
         chunks = narrative_chunks(report, content_hash)
         old_chunks = self.db.chunk_ids(previous_id) if previous_id else []
         report_id = self.db.write_report(
-            source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
+            source, content_hash, key, report, [*check_report(report), *resolved_by_previous(report)],
+            [(c, tokenize(c.text)) for c in chunks],
             fingerprints(report.section_text("五")))
         meta = report.meta
         metadata = chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year)
