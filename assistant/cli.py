@@ -3,6 +3,9 @@
 Bad input never produces a traceback: each unreadable file is one line on stderr, the rest of a
 batch is still processed, and the exit code says what happened (0 clean, 1 error findings,
 2 some input could not be read or the command line was wrong).
+
+Each command imports what it uses inside its function: `audit --help` and the light commands must not
+pay for chromadb, openai, langchain or streamlit (seconds of import time) that only some commands need.
 """
 
 from __future__ import annotations
@@ -10,34 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-
-from tqdm import tqdm
 from pathlib import Path
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from assistant.answer import Assistant
-from assistant.check import check_reports
-from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
-from assistant.draft.sources import report_for_memo
-from assistant.draft.polish import Polisher, polish_memo
-from assistant.draft.summary import polish_synopses, summarize
-from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
-from assistant.ingest import expand
-from assistant.config import Settings
-from assistant.errors import InputError
-from assistant.ingest import Ingestor
-from assistant.load import load_file
-from assistant.models import Report
-from assistant.parse import extract
-from assistant.render import render_answer, render_findings, render_hits, render_report, render_source_text
-from assistant.retrieve import Retriever
-from assistant.store import IndexDatabase
-from assistant.store.database import DATABASE_NAME
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.draft.polish import Polisher
+    from assistant.models import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+LOCAL_ADDRESS = "127.0.0.1"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,10 +88,17 @@ def _index_command(commands, name: str, help_text: str, run) -> argparse.Argumen
 
 
 def _read(path: str) -> Report:
+    from assistant.load import load_file
+    from assistant.parse import extract
+
     return extract(load_file(path))
 
 
 def _run_extract(args: argparse.Namespace) -> int:
+    from assistant.errors import InputError
+    from assistant.load import load_file
+    from assistant.render import render_report, render_source_text
+
     try:
         if args.text:
             print(render_source_text(load_file(args.file)))
@@ -121,7 +115,11 @@ def _run_extract(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    reports: list[Report] = []
+    from assistant.check import check_reports
+    from assistant.errors import InputError
+    from assistant.render import render_findings
+
+    reports = []
     failed = False
     for path in args.files:
         try:
@@ -141,6 +139,9 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"audit: {path}: 文件或文件夹不存在", file=sys.stderr)
@@ -154,6 +155,11 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+    from assistant.render import render_hits
+    from assistant.retrieve import Retriever
+
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     try:
@@ -169,6 +175,12 @@ def _run_search(args: argparse.Namespace) -> int:
 
 
 def _run_ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Assistant
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+    from assistant.render import render_answer
+    from assistant.retrieve import Retriever
+
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     try:
@@ -180,6 +192,15 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 
 def _run_memo(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.draft import build_memo, memo_document
+    from assistant.draft.document import to_docx, to_markdown
+    from assistant.draft.polish import polish_memo
+    from assistant.draft.sources import report_for_memo
+    from assistant.errors import InputError
+    from assistant.store import IndexDatabase
+    from assistant.store.database import DATABASE_NAME
+
     settings = Settings.from_env(args.index)
     db = IndexDatabase(settings.index_dir) if (settings.index_dir / DATABASE_NAME).exists() else None
     try:
@@ -213,8 +234,20 @@ def _run_memo(args: argparse.Namespace) -> int:
 
 
 def _run_summarize(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.config import Settings
+    from assistant.draft.summary import polish_synopses, summarize
+    from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
+    from assistant.errors import InputError
+    from assistant.ingest import expand
+    from assistant.load import load_file
+    from assistant.parse import extract
+    from assistant.store import IndexDatabase
+    from assistant.store.database import DATABASE_NAME
+
     failed = False
-    history: list[Report] = []
+    history = []
     if args.paths:
         reports = []
         for path in expand(args.paths):
@@ -274,15 +307,23 @@ def _matches(report: Report, args: argparse.Namespace) -> bool:
 
 
 def _polisher(settings: Settings, cache: Path | None) -> Polisher:
+    from assistant.draft.polish import Polisher
+
     return Polisher(settings, cache=cache, concurrency=int(os.environ.get("AUDIT_LLM_CONCURRENCY", "4")),
                     per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    """`streamlit run app.py` from the project folder, with the index chosen here."""
+    """`streamlit run app.py` from the project folder, with the index chosen here.
+
+    The Streamlit server replaces this process (exec), so whatever ends `audit app` (Ctrl-C, kill, the
+    end of a terminal session) ends the server: no orphan keeps serving. It listens on 127.0.0.1 only,
+    since the app has no login and its ingest form writes to the index."""
     app = Path(__file__).resolve().parent.parent / "app.py"
     environment = dict(os.environ)
     if args.index:
         environment["AUDIT_INDEX"] = str(Path(args.index).resolve())
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
-    return subprocess.call(command, cwd=app.parent, env=environment)
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.address", LOCAL_ADDRESS]
+    os.chdir(app.parent)
+    os.execve(sys.executable, command, environment)

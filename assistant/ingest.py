@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 from collections.abc import Callable, Iterable
@@ -29,6 +30,8 @@ from assistant.parse import extract
 from assistant.retrieve.tokenize import tokenize
 from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.chunks import narrative_chunks
+from assistant.store.database import StoredWrite
+from assistant.store.lock import index_write_lock
 
 MIN_SHARED_SENTENCES = 2
 FLUSH_CHUNKS = 1000
@@ -68,18 +71,27 @@ class Ingestor:
     leaves chunks for `reconcile` to add."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.db = IndexDatabase(settings.index_dir)
-        self.vectors = NarrativeVectors(settings)
         self._pending: list[tuple[NarrativeChunk, dict]] = []
         self._stale: list[str] = []
+
+    @cached_property
+    def vectors(self) -> NarrativeVectors:
+        """Opened on first use, so that an ingest into the embedded store opens it only once it holds the
+        index lock (and so sees the vectors of the ingest before it)."""
+        return NarrativeVectors(self.settings)
 
     def close(self) -> None:
         self.db.close()
 
     def reconcile(self) -> tuple[int, int]:
-        """Make Chroma hold exactly the chunks SQLite has: (removed, added)."""
-        known = set(self.db.chunk_ids())
+        """Make Chroma hold exactly the chunks SQLite has: (removed, added).
+
+        Chroma is read before SQLite: a concurrent writer commits a report to SQLite before its chunks reach
+        Chroma, so a chunk seen in Chroma is already known to SQLite (never taken for an orphan)."""
         present = self.vectors.ids()
+        known = set(self.db.chunk_ids())
         orphans = sorted(present - known)
         self.vectors.delete(orphans)
         missing = self.db.chunks(sorted(known - present))
@@ -94,6 +106,13 @@ class Ingestor:
 
     def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
                show_bar: bool = False) -> IngestSummary:
+        if self.settings.chroma_url:
+            return self._ingest(paths, progress, show_bar)
+        with index_write_lock(self.settings.index_dir):
+            return self._ingest(paths, progress, show_bar)
+
+    def _ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]],
+                show_bar: bool) -> IngestSummary:
         self.reconcile()
         files = expand(paths)
         summary = IngestSummary()
@@ -136,21 +155,28 @@ class Ingestor:
         except InputError as error:
             summary.failed.append((source, error.reason))
             return
-        self._store(source, content_hash, report, existing.id if existing else None)
-        (summary.replaced if existing else summary.new).append(source)
+        written = self._store(source, content_hash, report)
+        if written.report_id is None:
+            summary.unchanged.append(source)
+        else:
+            (summary.replaced if written.replaced else summary.new).append(source)
 
-    def _store(self, source: str, content_hash: str, report: Report, previous_id: Optional[int]) -> None:
+    def _store(self, source: str, content_hash: str, report: Report) -> StoredWrite:
+        """Write the report; the look-ups before are only a shortcut, the insert decides (see write_report)."""
         key = body_key(report)
         chunks = narrative_chunks(report, content_hash)
-        old_chunks = self.db.chunk_ids(previous_id) if previous_id else []
-        report_id = self.db.write_report(
+        written = self.db.write_report(
             source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
             fingerprints(report.section_text("五")))
+        if written.report_id is None:
+            self._stale += written.removed_chunks
+            return written
         meta = report.meta
-        metadata = chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year)
+        metadata = chunk_metadata(written.report_id, source, meta.body, key, meta.region, meta.year)
         self._pending += [(chunk, metadata) for chunk in chunks]
-        self._stale += sorted(set(old_chunks) - {chunk.id for chunk in chunks})
-        self._refresh_cross_findings(report_id, report)
+        self._stale += sorted(set(written.removed_chunks) - {chunk.id for chunk in chunks})
+        self._refresh_cross_findings(written.report_id, report)
+        return written
 
     def _refresh_cross_findings(self, report_id: int, report: Report) -> None:
         """Cross-report findings of the new report and of the reports whose findings it changes."""
