@@ -52,3 +52,15 @@ def indexed(tmp_path_factory):
     summary = ingestor.ingest([SAMPLES, raw])
     yield ingestor, summary
     ingestor.close()
+
+
+@pytest.fixture(scope="session")
+def seeds_indexed(tmp_path_factory):
+    """An index of the bundled reports only, for tests that must run without ../shared."""
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+
+    ingestor = Ingestor(Settings(index_dir=tmp_path_factory.mktemp("seeds_index")))
+    summary = ingestor.ingest([SAMPLES])
+    yield ingestor, summary
+    ingestor.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from assistant import catalogue
-from conftest import CORPUS, PROJECT, sample
+from conftest import PROJECT, sample
 
 
 def audit(*args: str) -> subprocess.CompletedProcess:
@@ -30,8 +31,18 @@ def test_extract_json_contract():
     assert document["figures"]["requests.total.total"] == 29
 
 
-def test_check_json_contract_and_exit_code():
-    inconsistent = CORPUS / "raw" / "pingtan_jingjifazhanju_2023.txt"
+def inconsistent_copy(folder: Path) -> Path:
+    """Seed 000 with its 本年新收 total (line 82, 31) printed as 32: the request table no longer adds up."""
+    lines = sample("000").read_text(encoding="utf-8").split("\n")
+    assert lines[81] == "\t31"
+    lines[81] = "\t32"
+    path = folder / "inconsistent.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_check_json_contract_and_exit_code(tmp_path):
+    inconsistent = inconsistent_copy(tmp_path)
     result = audit("check", str(sample("000")), str(inconsistent), "--json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
