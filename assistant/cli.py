@@ -162,6 +162,11 @@ def _run_search(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
+    if (args.body or args.region or args.year) and not ingestor.db.reports(body=args.body, region=args.region,
+                                                                           year=args.year):
+        print(f"audit: 索引中没有{_filter_text(args)}的报告；{ingestor.db.coverage().sentence()}", file=sys.stderr)
+        ingestor.close()
+        return EXIT_BAD_INPUT
     try:
         hits = Retriever(ingestor.db, ingestor.vectors).search(
             args.query, body=args.body, region=args.region, year=args.year, section=args.section, top=args.top)
@@ -244,7 +249,7 @@ def _run_summarize(args: argparse.Namespace) -> int:
     from assistant.load import load_file
     from assistant.parse import extract
     from assistant.store import IndexDatabase
-    from assistant.store.database import DATABASE_NAME
+    from assistant.store.database import DATABASE_NAME, Coverage
 
     failed = False
     history = []
@@ -256,6 +261,7 @@ def _run_summarize(args: argparse.Namespace) -> int:
             except InputError as error:
                 print(f"audit: {error}", file=sys.stderr)
                 failed = True
+        coverage = Coverage.of([(r.meta.region, r.meta.year) for r in reports])
         reports = [r for r in reports if _matches(r, args)]
     else:
         settings = Settings.from_env(args.index)
@@ -265,6 +271,7 @@ def _run_summarize(args: argparse.Namespace) -> int:
         db = IndexDatabase(settings.index_dir)
         try:
             stored = db.reports(body=args.body, region=args.region, year=args.year)
+            coverage = db.coverage()
             reports = [db.load_report(r.id) for r in tqdm(stored, desc="读取", unit="份", file=sys.stderr,
                                                           disable=not sys.stderr.isatty())]
             chosen = {r.id for r in stored}
@@ -273,6 +280,10 @@ def _run_summarize(args: argparse.Namespace) -> int:
             history = [db.load_report(report_id) for report_id in sorted(earlier)]
         finally:
             db.close()
+    if not reports:
+        where = "给出的报告中" if args.paths else "索引中"
+        print(f"audit: {where}没有{_filter_text(args)}的报告；{coverage.sentence(where)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     with tqdm(total=len(reports), desc="汇总", unit="份", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         summary = summarize(reports, progress=lambda done: bar.update(done - bar.n), history=history)
     settings = Settings.from_env(args.index)
@@ -304,6 +315,13 @@ def _matches(report: Report, args: argparse.Namespace) -> bool:
     meta = report.meta
     return ((not args.body or args.body in (meta.body or "")) and (not args.region or args.region in (meta.region or ""))
             and (not args.year or meta.year == args.year))
+
+
+def _filter_text(args: argparse.Namespace) -> str:
+    """The filters given, as a reviewer would say them ('符合单位含“定海”、年度为2030'), or '可汇总'."""
+    parts = ([f"单位含“{args.body}”"] if args.body else []) + ([f"地区含“{args.region}”"] if args.region else []) \
+        + ([f"年度为{args.year}"] if args.year else [])
+    return "符合" + "、".join(parts) if parts else "可汇总"
 
 
 def _polisher(settings: Settings, cache: Path | None) -> Polisher:

@@ -27,6 +27,7 @@ from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
 from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse import extract
+from assistant.parse.recognise import not_a_report_reason
 from assistant.retrieve.tokenize import tokenize
 from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.chunks import narrative_chunks
@@ -154,6 +155,10 @@ class Ingestor:
             report = extract(load_bytes(data, source, path.suffix.lower()))
         except InputError as error:
             summary.failed.append((source, error.reason))
+            return
+        refusal = not_a_report_reason(report)
+        if refusal:
+            summary.failed.append((source, refusal))
             return
         written = self._store(source, content_hash, report)
         if written.report_id is None:

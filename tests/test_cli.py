@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,27 @@ def test_console_script_is_installed():
     from importlib.metadata import entry_points
 
     assert any(ep.name == "audit" and ep.value == "assistant.cli:main" for ep in entry_points(group="console_scripts"))
+
+
+def test_ingest_refuses_a_non_report_and_filters_that_match_nothing_say_what_the_index_has(tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "note.txt").write_text("请于下周一前报送2023年政府信息公开工作年度报告。\n", encoding="utf-8")
+    for name in ("000", "002"):
+        shutil.copy(sample(name), folder / sample(name).name)
+    index = str(tmp_path / "index")
+    ingest = audit("ingest", str(folder), "--index", index)
+    assert ingest.returncode == 2, ingest.stderr
+    assert ingest.stdout.startswith("新增 2 份，未变 0 份，替换 0 份，失败 1 份：note.txt（不像政府信息公开工作年度报告")
+    has = "索引中共有2份报告，地区：定海区、鄞州区；年度：2020、2021"
+    out = tmp_path / "summary.md"
+    summary = audit("summarize", "--index", index, "--region", "杭州", "--year", "2030", "--out", str(out))
+    assert (summary.returncode, summary.stdout) == (2, "") and not out.exists()
+    assert summary.stderr.strip() == f"audit: 索引中没有符合地区含“杭州”、年度为2030的报告；{has}"
+    memo_out = tmp_path / "memo.docx"
+    memo = audit("memo", "定海区 2030", "--index", index, "--out", str(memo_out))
+    assert memo.returncode == 2 and not memo_out.exists()
+    assert "索引中没有定海区2030年度的报告（该单位有2021年度的报告）" in memo.stderr and has in memo.stderr
+    search = audit("search", "政务新媒体", "--index", index, "--body", "越城")
+    assert search.returncode == 2 and has in search.stderr
+    assert audit("summarize", "--index", index, "--year", "2020").returncode == 0

@@ -45,6 +45,25 @@ class StoredChunk(BaseModel):
     text: str
 
 
+class Coverage(BaseModel):
+    """The regions and years a set of reports covers: what a filter that matched nothing could have asked."""
+    reports: int
+    regions: list[str]
+    years: list[int]
+
+    @classmethod
+    def of(cls, regions_and_years: Sequence[tuple[Optional[str], Optional[int]]]) -> Coverage:
+        return cls(reports=len(regions_and_years), regions=sorted({r for r, _ in regions_and_years if r}),
+                   years=sorted({y for _, y in regions_and_years if y}))
+
+    def sentence(self, where: str = "索引中") -> str:
+        if not self.reports:
+            return f"{where}还没有报告"
+        regions = "、".join(self.regions) or "（未识别）"
+        years = "、".join(str(y) for y in self.years) or "（未识别）"
+        return f"{where}共有{self.reports}份报告，地区：{regions}；年度：{years}"
+
+
 class StoredWrite(BaseModel):
     """What `write_report` did: the new report's id (None when its content was stored already), whether
     an outdated version of the source was removed, and that version's chunk ids (to drop from Chroma)."""
@@ -245,6 +264,9 @@ class IndexDatabase:
                                 " ORDER BY id", (report_id,))
         return [Finding(rule=r["rule"], severity=r["severity"], message=r["message"], keys=json.loads(r["keys"]),
                         evidence=json.loads(r["evidence"])) for r in rows]
+
+    def coverage(self) -> Coverage:
+        return Coverage.of([(r.region, r.year) for r in self.reports()])
 
     def counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
