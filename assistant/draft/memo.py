@@ -49,6 +49,7 @@ class MemoFinding(BaseModel):
     rule: str
     severity: str
     message: str
+    keys: list[str] = Field(default_factory=list)
     figures: list[MemoFigure] = Field(default_factory=list)
     quotes: list[tuple[int, str]] = Field(default_factory=list)
     correction: str
@@ -104,9 +105,9 @@ def _memo_finding(report: Report, finding: Finding) -> MemoFinding:
     quotes = []
     for evidence in finding.evidence[:4]:
         line = report.document.line_text(evidence.line).strip() if 0 < evidence.line <= report.document.line_count else ""
-        quotes.append((evidence.line, line if len(line) <= 160 else evidence.text))
-    return MemoFinding(rule=finding.rule, severity=finding.severity, message=finding.message, figures=figures,
-                       quotes=quotes, correction=CORRECTIONS.get(finding.rule, "请核对。"))
+        quotes.append((evidence.line, line if line and len(line) <= 160 else evidence.text))
+    return MemoFinding(rule=finding.rule, severity=finding.severity, message=finding.message, keys=finding.keys,
+                       figures=figures, quotes=quotes, correction=CORRECTIONS.get(finding.rule, "请核对。"))
 
 
 def assess_problems(report: Report, previous: Optional[Report] = None) -> Optional[ProblemsAssessment]:

@@ -73,8 +73,7 @@ def _assessment_blocks(memo: Memo) -> list:
 
 def _tables(memo: Memo) -> list[Table]:
     report = memo.report
-    flagged = {key for finding in memo.findings if finding.severity in ("error", "warning") for key in
-               [f.key for f in finding.figures]}
+    flagged = {key for finding in memo.findings if finding.severity in ("error", "warning") for key in finding.keys}
     template = report.meta.template or "2021"
 
     def cell(key: str) -> str:
