@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from collections.abc import Sequence
@@ -110,7 +111,7 @@ def _run_extract(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_contract(), ensure_ascii=False, indent=2))
     else:
-        print(render_report(report))
+        print(render_report(report, shutil.get_terminal_size().columns))
     return EXIT_OK
 
 

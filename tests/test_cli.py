@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -115,3 +116,25 @@ def test_ingest_refuses_a_non_report_and_filters_that_match_nothing_say_what_the
     search = audit("search", "政务新媒体", "--index", index, "--body", "越城")
     assert search.returncode == 2 and has in search.stderr
     assert audit("summarize", "--index", index, "--year", "2020").returncode == 0
+
+
+def display_width(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_table_view_fits_the_terminal_width():
+    def table(columns: int) -> list[str]:
+        result = subprocess.run([sys.executable, "-m", "assistant", "extract", str(sample("002"))], cwd=PROJECT,
+                                capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": str(columns)})
+        return result.stdout.split("\n")
+
+    narrow, wide = table(80), table(200)
+    assert max(map(display_width, narrow)) <= 80 < max(map(display_width, wide)) <= 200
+    requests_header = wide[wide.index("三、收到和处理政府信息公开申请情况") + 1].split()
+    assert requests_header == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    section = narrow[narrow.index("三、收到和处理政府信息公开申请情况"):narrow.index("四、行政复议、行政诉讼情况")]
+    headers = [line.split() for line in section if line.startswith(" ")]
+    assert [h for block in headers for h in block] == requests_header and len(headers) > 1
+    assert sum(line.startswith("（七）总计") for line in section) == len(headers)
