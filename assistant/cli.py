@@ -1,11 +1,12 @@
 """The `audit` command line (SPEC §4).
 
+Each command imports what it uses when it runs (nothing heavier than argparse at the top), so that
+`audit --help` answers at once, `audit check` and the check worker processes (which import this
+module) do not pay for chromadb, openai, langchain or streamlit, and no command pays for another's.
+
 Bad input never produces a traceback: each unreadable file is one line on stderr, the rest of a
 batch is still processed, and the exit code says what happened (0 clean, 1 error findings,
 2 some input could not be read or the command line was wrong).
-
-Each command imports what it uses inside its function: `audit --help` and the light commands must not
-pay for chromadb, openai, langchain or streamlit (seconds of import time) that only some commands need.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import json
 import os
 import shutil
 import sys
+
 from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assistant.config import Settings
-    from assistant.draft.polish import Polisher
     from assistant.models import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="核对一份或多份报告（同一机关相邻年度的报告一并给出时执行跨年度核对）")
     check_cmd.add_argument("files", nargs="+")
     check_cmd.add_argument("--json", action="store_true", help="按 SPEC §4 输出 JSON")
+    _jobs_option(check_cmd)
     check_cmd.set_defaults(run=_run_check)
     ingest_cmd = _index_command(commands, "ingest", "把报告文件或文件夹（递归）抽取、核对后存入索引", _run_ingest)
     ingest_cmd.add_argument("paths", nargs="+")
@@ -81,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help="并行处理的进程数（默认为本进程可用的处理器核数）")
+
+
 def _index_command(commands, name: str, help_text: str, run) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text)
     command.add_argument("--index", help="索引目录（默认 index/，或环境变量 AUDIT_INDEX）")
@@ -88,23 +95,16 @@ def _index_command(commands, name: str, help_text: str, run) -> argparse.Argumen
     return command
 
 
-def _read(path: str) -> Report:
-    from assistant.load import load_file
-    from assistant.parse import extract
-
-    return extract(load_file(path))
-
-
 def _run_extract(args: argparse.Namespace) -> int:
     from assistant.errors import InputError
     from assistant.load import load_file
+    from assistant.parse import extract
     from assistant.render import render_report, render_source_text
-
     try:
         if args.text:
             print(render_source_text(load_file(args.file)))
             return EXIT_OK
-        report = _read(args.file)
+        report = extract(load_file(args.file))
     except InputError as error:
         print(f"audit: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -116,19 +116,24 @@ def _run_extract(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from assistant.check import check_reports
     from assistant.errors import InputError
     from assistant.render import render_findings
-
-    reports = []
+    from assistant.workers import ordered_map, read_and_check
+    reads = []
     failed = False
-    for path in args.files:
-        try:
-            reports.append(_read(path))
-        except InputError as error:
-            print(f"audit: {error}", file=sys.stderr)
+    bar = tqdm(total=len(args.files), desc="核对", unit="份", file=sys.stderr, disable=not sys.stderr.isatty())
+    for result in ordered_map(read_and_check, args.files, args.jobs):
+        bar.update()
+        if isinstance(result, InputError):
+            print(f"audit: {result}", file=sys.stderr)
             failed = True
-    checked = check_reports(reports)
+        else:
+            reads.append(result)
+    bar.close()
+    checked = check_reports([r.report for r in reads], [r.findings for r in reads])
     if args.json:
         document = {"reports": [c.model_dump() for c in checked]}
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -142,7 +147,6 @@ def _run_check(args: argparse.Namespace) -> int:
 def _run_ingest(args: argparse.Namespace) -> int:
     from assistant.config import Settings
     from assistant.ingest import Ingestor
-
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"audit: {path}: 文件或文件夹不存在", file=sys.stderr)
@@ -160,7 +164,6 @@ def _run_search(args: argparse.Namespace) -> int:
     from assistant.ingest import Ingestor
     from assistant.render import render_hits
     from assistant.retrieve import Retriever
-
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     if (args.body or args.region or args.year) and not ingestor.db.reports(body=args.body, region=args.region,
@@ -183,10 +186,9 @@ def _run_search(args: argparse.Namespace) -> int:
 def _run_ask(args: argparse.Namespace) -> int:
     from assistant.answer import Assistant
     from assistant.config import Settings
-    from assistant.ingest import Ingestor
     from assistant.render import render_answer
+    from assistant.ingest import Ingestor
     from assistant.retrieve import Retriever
-
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     try:
@@ -206,7 +208,6 @@ def _run_memo(args: argparse.Namespace) -> int:
     from assistant.errors import InputError
     from assistant.store import IndexDatabase
     from assistant.store.database import DATABASE_NAME
-
     settings = Settings.from_env(args.index)
     db = IndexDatabase(settings.index_dir) if (settings.index_dir / DATABASE_NAME).exists() else None
     try:
@@ -251,7 +252,6 @@ def _run_summarize(args: argparse.Namespace) -> int:
     from assistant.parse import extract
     from assistant.store import IndexDatabase
     from assistant.store.database import DATABASE_NAME, Coverage
-
     failed = False
     history = []
     if args.paths:
@@ -325,9 +325,8 @@ def _filter_text(args: argparse.Namespace) -> str:
     return "符合" + "、".join(parts) if parts else "可汇总"
 
 
-def _polisher(settings: Settings, cache: Path | None) -> Polisher:
+def _polisher(settings: Settings, cache: Path | None):
     from assistant.draft.polish import Polisher
-
     return Polisher(settings, cache=cache, concurrency=int(os.environ.get("AUDIT_LLM_CONCURRENCY", "4")),
                     per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))
 
