@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,13 @@ from assistant.parse import extract
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT / "examples" / "reports"
 CORPUS = Path(os.environ.get("AUDIT_CORPUS", PROJECT.parent / "shared" / "corpus"))
+
+
+def free_port() -> int:
+    """A localhost TCP port nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def sample(name: str) -> Path:

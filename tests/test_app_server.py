@@ -14,15 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, free_port
 
 AUDIT = Path(sys.executable).with_name("audit")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -50,7 +44,7 @@ def wait_until_serving(port: int, server: subprocess.Popen) -> None:
 
 
 def test_audit_app_listens_locally_and_its_end_ends_the_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     app = subprocess.Popen([str(AUDIT), "app", "--port", str(port), "--index", str(tmp_path / "index")],
                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -68,7 +62,7 @@ def test_audit_app_listens_locally_and_its_end_ends_the_server(tmp_path):
 
 
 def test_streamlit_run_uses_the_project_config_and_listens_locally(tmp_path):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
                               cwd=PROJECT, env={**os.environ, "AUDIT_INDEX": str(tmp_path / "index")},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

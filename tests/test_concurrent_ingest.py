@@ -16,7 +16,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.ingest import Ingestor
-from conftest import PROJECT, SAMPLES
+from conftest import PROJECT, SAMPLES, free_port
 
 REPETITIONS = 5
 VARIANTS = 4
@@ -43,7 +43,7 @@ def overlapping_folders(root: Path) -> tuple[list[Path], list[Path], int]:
     return [common, only_a], [common, only_b], contents
 
 
-def run_two_ingests(runs: tuple[list[Path], list[Path]], index: Path, environment: dict) -> list[subprocess.CompletedProcess]:
+def run_two_ingests(runs: list[list[Path]], index: Path, environment: dict) -> list[subprocess.CompletedProcess]:
     processes = [subprocess.Popen([sys.executable, "-m", "assistant", "ingest", *map(str, paths), "--index", str(index)],
                                   cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, encoding="utf-8") for paths in runs]
@@ -66,25 +66,20 @@ def assert_every_report_once(index: Path, contents: int, results: list[subproces
     assert incomplete == 0
     ingestor = Ingestor(settings)
     try:
-        assert ingestor.vectors.ids() == set(ingestor.db.chunk_ids())
+        stored = set(ingestor.db.chunk_ids())
+        assert ingestor.vectors.ids() == stored
+        # The vector index itself (not only Chroma's metadata) holds every chunk: a query for all finds all.
+        assert set(ingestor.vectors.query("政府信息公开工作", len(stored), None)) == stored
     finally:
         ingestor.close()
 
 
 def test_two_concurrent_ingests_store_every_report_once_embedded(tmp_path):
-    runs = overlapping_folders(tmp_path)
+    *runs, contents = overlapping_folders(tmp_path)
     for repetition in range(REPETITIONS):
         index = tmp_path / f"index{repetition}"
-        results = run_two_ingests(runs[:2], index, dict(os.environ))
-        assert_every_report_once(index, runs[2], results, Settings(index_dir=index))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        results = run_two_ingests(runs, index, dict(os.environ))
+        assert_every_report_once(index, contents, results, Settings(index_dir=index))
 
 
 def _wait_for(url: str, server: subprocess.Popen) -> None:
@@ -104,17 +99,17 @@ def _wait_for(url: str, server: subprocess.Popen) -> None:
 def test_two_concurrent_ingests_store_every_report_once_with_a_chroma_server(tmp_path):
     """With a server the runs really overlap (no lock): the SQLite insert decides what is stored."""
     chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
-    runs = overlapping_folders(tmp_path)
+    *runs, contents = overlapping_folders(tmp_path)
     for repetition in range(REPETITIONS):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / f"server{repetition}"), "--port", str(port)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_for(url, server)
             index = tmp_path / f"index{repetition}"
-            results = run_two_ingests(runs[:2], index, {**os.environ, "AUDIT_CHROMA_URL": url})
-            assert_every_report_once(index, runs[2], results, Settings(index_dir=index, chroma_url=url))
+            results = run_two_ingests(runs, index, {**os.environ, "AUDIT_CHROMA_URL": url})
+            assert_every_report_once(index, contents, results, Settings(index_dir=index, chroma_url=url))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
