@@ -25,4 +25,4 @@ def not_a_report_reason(report: Report) -> Optional[str]:
     if sections >= MIN_SECTIONS or cells_read:
         return None
     found = f"只找到{sections}个" if sections else "找不到"
-    return f"{NOT_A_REPORT}（{found}年报的章节标题，也没有读到统计表格）"
+    return f"{NOT_A_REPORT}：{found}年报的章节标题，也没有读到统计表格"
