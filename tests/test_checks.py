@@ -7,7 +7,7 @@ import pytest
 from assistant.check import check_report, check_reports
 from assistant.load import decode_bytes
 from assistant.parse import extract
-from conftest import corpus_file, read, sample
+from conftest import CORPUS, corpus_file, read, sample
 
 ARITHMETIC = {"REQ_BALANCE", "REQ_TOTAL_ROW", "REQ_TOTAL_COL", "APPEAL_TOTAL"}
 # Tables that do not add up as printed, each confirmed by hand against the source.
@@ -223,3 +223,19 @@ def test_narrative_says_none_corrected_but_the_table_has_one():
     report = extract(decode_bytes(text.encode("utf-8"), "corrected.txt"))
     assert report.value("appeals.review.corrected") == 1
     assert any("appeals.review.corrected" in f.keys for f in by_rule(check_report(report), "TEXT_TABLE_MISMATCH"))
+
+
+def test_what_is_not_a_disclosure_annual_report():
+    from assistant.parse.recognise import not_a_report_reason
+
+    def reason(text: str):
+        return not_a_report_reason(extract(decode_bytes(text.encode("utf-8"), "note.txt")))
+
+    assert reason("请于下周一前报送2023年政府信息公开工作年度报告。\n") == (
+        "不像政府信息公开工作年度报告：找不到年报的章节标题，也没有读到统计表格")
+    assert reason("关于做好年度报告的通知\n一、总体情况要求\n各单位要认真准备。\n").startswith("不像政府信息公开工作年度报告：只找到1个")
+    assert all(not_a_report_reason(read(sample(seed))) is None for seed in ["000", "001", "002", "003", "004"])
+    # The blank official template has no figure at all, but its six sections make it a report.
+    template = CORPUS / "template" / "2021_blank_template.docx"
+    if template.exists():
+        assert not_a_report_reason(read(template)) is None
