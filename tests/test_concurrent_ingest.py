@@ -97,19 +97,26 @@ def _wait_for(url: str, server: subprocess.Popen) -> None:
 
 
 def test_two_concurrent_ingests_store_every_report_once_with_a_chroma_server(tmp_path):
-    """With a server the runs really overlap (no lock): the SQLite insert decides what is stored."""
+    """With a server the runs really overlap (no lock): the SQLite insert decides what is stored. One
+    server for all repetitions, its collection dropped between them."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
     *runs, contents = overlapping_folders(tmp_path)
-    for repetition in range(REPETITIONS):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / f"server{repetition}"), "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            _wait_for(url, server)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(url, server)
+        client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+        for repetition in range(REPETITIONS):
             index = tmp_path / f"index{repetition}"
             results = run_two_ingests(runs, index, {**os.environ, "AUDIT_CHROMA_URL": url})
             assert_every_report_once(index, contents, results, Settings(index_dir=index, chroma_url=url))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            for collection in client.list_collections():
+                client.delete_collection(collection.name)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
