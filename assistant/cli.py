@@ -96,6 +96,7 @@ def _index_command(commands, name: str, help_text: str, run) -> argparse.Argumen
 
 
 def _run_extract(args: argparse.Namespace) -> int:
+    from assistant.check.structure import reading_findings
     from assistant.errors import InputError
     from assistant.load import load_file
     from assistant.parse import extract
@@ -108,11 +109,17 @@ def _run_extract(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"audit: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    unreadable = reading_findings(report)
     if args.json:
-        print(json.dumps(report.to_contract(), ensure_ascii=False, indent=2))
+        document = report.to_contract()
+        if unreadable:
+            document["findings"] = [f.model_dump() for f in unreadable]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print(render_report(report, shutil.get_terminal_size().columns))
-    return EXIT_OK
+    for finding in unreadable:
+        print(f"audit: {args.file}: {finding.message}", file=sys.stderr)
+    return EXIT_FINDINGS if any(f.severity == "error" for f in unreadable) else EXIT_OK
 
 
 def _run_check(args: argparse.Namespace) -> int:

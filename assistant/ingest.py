@@ -22,6 +22,7 @@ from tqdm import tqdm
 from assistant.check import check_report
 from assistant.check.cross_year import body_key, carry_over, copied
 from assistant.check.similarity import fingerprints
+from assistant.check.structure import reading_findings
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
@@ -159,6 +160,10 @@ class Ingestor:
         refusal = not_a_report_reason(report)
         if refusal:
             summary.failed.append((source, refusal))
+            return
+        unreadable = [f.message.split("；")[0] for f in reading_findings(report) if f.severity == "error"]
+        if unreadable:
+            summary.failed.append((source, "；".join(unreadable)))
             return
         written = self._store(source, content_hash, report)
         if written.report_id is None:
