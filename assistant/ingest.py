@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from assistant.check import check_report
-from assistant.check.cross_year import body_key, carry_over, copied
+from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
 from assistant.check.similarity import fingerprints
 from assistant.check.structure import reading_findings
 from assistant.config import Settings
@@ -28,6 +28,7 @@ from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
 from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse import extract
+from assistant.parse.cross_year import resolve_with_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.retrieve.tokenize import tokenize
 from assistant.store import IndexDatabase, NarrativeVectors
@@ -153,7 +154,7 @@ class Ingestor:
             summary.unchanged.append(source)
             return
         try:
-            report = extract(load_bytes(data, source, path.suffix.lower()))
+            report = self._with_previous_year(extract(load_bytes(data, source, path.suffix.lower())))
         except InputError as error:
             summary.failed.append((source, error.reason))
             return
@@ -171,12 +172,19 @@ class Ingestor:
         else:
             (summary.replaced if written.replaced else summary.new).append(source)
 
+    def _with_previous_year(self, report: Report) -> Report:
+        """The report read again with the same body's indexed previous report (section 二 help)."""
+        key, year = body_key(report), report.meta.year
+        earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
+        return resolve_with_previous(report, self.db.load_report(earlier[0].id)) if earlier else report
+
     def _store(self, source: str, content_hash: str, report: Report) -> StoredWrite:
         """Write the report; the look-ups before are only a shortcut, the insert decides (see write_report)."""
         key = body_key(report)
         chunks = narrative_chunks(report, content_hash)
         written = self.db.write_report(
-            source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
+            source, content_hash, key, report, [*check_report(report), *resolved_by_previous(report)],
+            [(c, tokenize(c.text)) for c in chunks],
             fingerprints(report.section_text("五")))
         if written.report_id is None:
             self._stale += written.removed_chunks

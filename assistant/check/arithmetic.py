@@ -22,7 +22,9 @@ RULE_NAMES = {
 
 def table_equations(report: Report) -> list[KeyEquation]:
     """The equations of the report's template whose table is there (not every cell missing)."""
-    equations = catalogue.request_equations(report.meta.template or "2021") + catalogue.appeal_equations()
+    template = report.meta.template or "2021"
+    single_other = catalogue.single_other_row(template, report.figures)
+    equations = catalogue.request_equations(template, single_other) + catalogue.appeal_equations()
     return [eq for eq in equations
             if not all(report.cell(key).status == CellStatus.MISSING for key in eq.lhs + eq.rhs)]
 

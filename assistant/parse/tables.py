@@ -82,15 +82,28 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
 
 def read_requests(document: DecodedText, text: str, span: tuple[int, int], template: str,
                   hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
-    """Section 三: 25 (2021) or 23 (2019) rows of seven columns, with full arithmetic."""
-    names = [row for row, _ in catalogue.request_rows(template)]
-    specs = [RowSpec(name, _REQUEST_LABELS[name], _SEVEN) for name in names]
+    """Section 三: 25 (2021) or 23 (2019) rows of seven columns, with full arithmetic. A 2021 table
+    that prints （六）其他处理 as one row stores it as `requests.other.all` beside its three null sub-rows."""
+    specs = _request_specs(template)
     readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], specs)}
+    single_other = template == "2021" and not any(name.startswith("other.") for name in readings)
+    if single_other:
+        alone = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], _request_specs(template, True))}
+        single_other = "other.all" in alone
+        readings = alone if single_other else readings
+        after_other = max(i for i, spec in enumerate(specs) if spec.name.startswith("other.")) + 1
+        specs = specs[:after_other] + [RowSpec("other.all", _REQUEST_LABELS["other.all"], _SEVEN)] + specs[after_other:] \
+            if single_other else specs
+    names = [spec.name for spec in specs]
     columns = [c for c, _ in catalogue.APPLICANT_COLUMNS]
     positions = {f"requests.{row}.{c}": (row, i) for row in names for i, c in enumerate(columns)}
-    equations = _equations(catalogue.request_equations(template), positions)
+    equations = _equations(catalogue.request_equations(template, single_other), positions)
     resolution = resolve({name: r.options for name, r in readings.items()}, equations, _hints(hints, positions))
     return _cells(document, specs, readings, resolution, lambda row, column: f"requests.{row}.{columns[column]}", span)
+
+
+def _request_specs(template: str, single_other: bool = False) -> list[RowSpec]:
+    return [RowSpec(row, _REQUEST_LABELS[row], _SEVEN) for row, _ in catalogue.request_rows(template, single_other)]
 
 
 def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
