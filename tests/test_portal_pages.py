@@ -50,6 +50,37 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 11, "requests.partly_granted.total": 3, "requests.unable.not_held.total": 7,
         "requests.other.overdue_correction.total": 1, "requests.total.total": 11, "appeals.review.total": 0,
         "active.normative_doc.in_force": 1},
+    "pingtan_2019.html": {
+        "template": "2019", "requests.new.total": 23, "requests.granted.total": 7, "requests.unable.not_held.natural": 7,
+        "requests.unable.unclear.total": 5, "requests.not_processed.duplicate.total": 3, "requests.total.total": 23,
+        "appeals.review.total": 0, "active.punishment.prev_items": 2648, "active.procurement.amount_10k_yuan": 7539.443252},
+    "pingtan_2020.html": {
+        "template": "2019", "requests.new.natural": 20, "requests.new.other_org": 1, "requests.new.total": 21,
+        "requests.granted.total": 7, "requests.other.all.total": 4, "requests.total.total": 21,
+        "active.licensing.change": 442, "active.punishment.change": -18, "active.admin_fee.change": -15,
+        "active.procurement.items": 395},
+    "pingtan_caizhengjinrongju_2019.html": {
+        "template": "2019", "requests.new.total": 0, "requests.total.total": 0, "appeals.review.total": 0,
+        "active.normative_doc.new_made": 10, "active.normative_doc.new_published": 7, "active.licensing.prev_items": 3,
+        "active.punishment.prev_items": 35, "active.procurement.items": 2, "active.procurement.amount_10k_yuan": 83.2995},
+    "pingtan_guanweihuibangongshi_2020.html": {
+        "template": "2019", "requests.new.total": 0, "requests.unable.not_held.total": 0, "requests.total.total": 0,
+        "active.normative_doc.new_made": 3, "active.normative_doc.total_published": 36, "active.licensing.prev_items": 1,
+        "active.licensing.change": -1, "active.procurement.items": 197, "active.procurement.amount_10k_yuan": 360.16274},
+    "pingtan_jingjifazhanju_2020.html": {
+        "template": "2019", "active.normative_doc.new_made": 10, "active.normative_doc.total_published": 10,
+        "active.licensing.decisions": 0, "active.procurement.items": 0, "requests.new.total": 0,
+        "requests.not_processed.complaint.total": 0, "requests.total.total": 0, "appeals.suit_after_review.total": 0},
+    "pingtan_nongyenongcunju_2019.html": {
+        "template": "2019", "active.licensing.prev_items": 77, "active.licensing.change": 0,
+        "active.admin_fee.prev_items": 16, "active.admin_fee.change": -12, "active.procurement.items": 48,
+        "active.procurement.amount_10k_yuan": 3851.869909, "requests.new.total": 0, "requests.total.total": 0,
+        "appeals.review.total": 0},
+    "pingtan_shehuishiyeju_2020.html": {
+        "template": "2019", "active.normative_doc.total_published": 8, "active.licensing.prev_items": 72,
+        "active.licensing.change": 17, "active.licensing.decisions": 1051, "active.punishment.change": 74,
+        "active.procurement.items": 19, "active.procurement.amount_10k_yuan": 1276.2137,
+        "requests.unable.not_held.commercial": 0, "requests.total.total": 0, "appeals.suit_direct.total": 0},
 }
 
 

@@ -36,7 +36,7 @@ def extract(document: DecodedText, prior: Sequence[tuple[str, float]] = ()) -> R
     cells = []
     missing_span = (body_start, body_start)
     cells += tables.read_active(document, text, spans.get("二", missing_span), template, [*stated, *prior])
-    cells += tables.read_requests(document, text, spans.get("三", missing_span), template, stated)
+    cells += tables.read_requests(document, text, spans.get("三", missing_span), template, stated, report_meta.title)
     cells += tables.read_appeals(document, text, spans.get("四", missing_span), stated)
     return Report(source=document.source, meta=report_meta, cells=cells, sections=sections,
                   statements=statements, document=document, normalized=text)
