@@ -194,3 +194,36 @@ def test_memo_prose_polished_only_when_verified(tmp_path):
     assert "经审核，该报告数据存在2处错误，应予更正。" in runs[0].stdout
     assert "报告存在2处错误，须更正后重新发布" in runs[1].stdout and "数字 5" in runs[1].stderr
     assert all("sk-memo-secret" not in run.stdout + run.stderr for run in runs)
+
+
+def test_polishing_gives_up_at_the_deadline():
+    """A server trickling a token a second: the memo verdict and each synopsis stay the program's
+    own, each rewrite within timeout × attempts, the synopses concurrently."""
+    import time
+
+    from pydantic import SecretStr
+
+    from assistant.config import Settings
+    from assistant.draft.polish import Polisher, polish_memo
+    from assistant.draft.summary import polish_synopses
+    from assistant.llm import ATTEMPTS
+    from scripted_openai import ScriptedOpenAI, drip
+
+    report = read(corpus_file("pingtan_jingjifazhanju_2023.txt"))
+    memo = build_memo(report, check_report(report))
+    verdict = memo.verdict
+    summary = summarize([read(sample("000")), read(sample("001"))])
+    synopses = [r.synopsis for r in summary.reports]
+    with ScriptedOpenAI() as endpoint:
+        endpoint.chat(*(drip("好", 40, interval=1.0) for _ in range(3 * ATTEMPTS)))
+        settings = Settings(llm_model="scripted", openai_base_url=endpoint.base_url, openai_api_key=SecretStr("k"),
+                            llm_timeout=1)
+        polisher = Polisher(settings, concurrency=2, per_minute=6000)
+        started = time.monotonic()
+        polish_memo(memo, polisher)
+        memo_seconds = time.monotonic() - started
+        polish_synopses(summary, polisher)
+        synopsis_seconds = time.monotonic() - started - memo_seconds
+    assert memo.verdict == verdict and [r.synopsis for r in summary.reports] == synopses
+    assert len(polisher.failures) == 3 and all("超时" in failure for failure in polisher.failures)
+    assert memo_seconds < ATTEMPTS + 2.0 and synopsis_seconds < ATTEMPTS + 2.0, (memo_seconds, synopsis_seconds)
