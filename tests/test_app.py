@@ -4,6 +4,7 @@ test_app_browser.py)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,14 +14,24 @@ from conftest import PROJECT, SAMPLES
 APP = str(PROJECT / "app.py")
 
 
-@pytest.fixture
-def app_index(indexed, tmp_path, monkeypatch):
-    ingestor, _ = indexed
+def _app_on_a_copy(ingestor, tmp_path: Path, monkeypatch) -> Path:
     index = tmp_path / "index"
     shutil.copytree(ingestor.db.path.parent, index)
     monkeypatch.setenv("AUDIT_INDEX", str(index))
     monkeypatch.delenv("AUDIT_LLM_MODEL", raising=False)
     return index
+
+
+@pytest.fixture
+def app_index(indexed, tmp_path, monkeypatch):
+    """A copy of the index of the bundled reports and the corpus."""
+    return _app_on_a_copy(indexed[0], tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def seed_app_index(seeds_indexed, tmp_path, monkeypatch):
+    """A copy of the index of the bundled reports only (runs without ../shared)."""
+    return _app_on_a_copy(seeds_indexed[0], tmp_path, monkeypatch)
 
 
 def open_page(name: str) -> AppTest:
@@ -35,7 +46,7 @@ def label_of(app: AppTest, key: str, file_name: str) -> str:
     return next(option for option in app.selectbox(key=key).options if file_name in option)
 
 
-def test_chat_answers_with_citations(app_index):
+def test_chat_answers_with_citations(seed_app_index):
     app = open_page("问答")
     app.chat_input[0].set_value("定海区2021年新收申请多少件").run()
     assert not app.exception
@@ -63,7 +74,7 @@ def test_review_page_shows_findings_tables_and_sections(app_index):
     assert len(tables) == 3 and tables[0].count("<tr>") == 9 and not app.dataframe
 
 
-def test_memo_page_generates_and_offers_downloads(app_index):
+def test_memo_page_generates_and_offers_downloads(seed_app_index):
     app = open_page("审查意见")
     app.selectbox(key="memo_report").set_value(label_of(app, "memo_report", "002_ffb7cb016be5db93.txt")).run()
     app.button(key="memo_generate").click().run()
@@ -87,7 +98,7 @@ def test_summary_page_runs_over_a_filtered_set(app_index):
     assert app.warning[0].value == "没有结果：索引中没有单位为“火星区”的报告。"
 
 
-def test_index_page_ingests_a_server_folder_and_lists_failures(app_index, tmp_path):
+def test_index_page_ingests_a_server_folder_and_lists_failures(seed_app_index, tmp_path):
     folder = tmp_path / "incoming"
     folder.mkdir()
     shutil.copy(next(SAMPLES.glob("004*.txt")), folder / "new_street.txt")

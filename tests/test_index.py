@@ -135,10 +135,12 @@ def test_against_a_real_chroma_server(tmp_path):
         settings = Settings(index_dir=tmp_path / "index", chroma_url=f"http://127.0.0.1:{port}")
         deadline = time.time() + 60
         while True:
+            ingestor = Ingestor(settings)
             try:
-                ingestor = Ingestor(settings)
+                ingestor.vectors
                 break
             except Exception:
+                ingestor.close()
                 if time.time() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.5)
