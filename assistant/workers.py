@@ -101,7 +101,6 @@ class IndexEntry(CheckedRead):
 class IndexJob(BaseModel):
     source: str
     suffix: str
-    previous_id: Optional[int] = None
 
 
 def read_and_check(path: str) -> CheckedRead | InputError:

@@ -7,7 +7,7 @@ import pytest
 from assistant.check import check_report, check_reports
 from assistant.load import decode_bytes
 from assistant.parse import extract
-from conftest import corpus_file, read, sample
+from conftest import CORPUS, corpus_file, read, sample
 
 ARITHMETIC = {"REQ_BALANCE", "REQ_TOTAL_ROW", "REQ_TOTAL_COL", "APPEAL_TOTAL"}
 # Tables that do not add up as printed, each confirmed by hand against the source.
@@ -50,11 +50,37 @@ def test_error_names_the_cells_and_quotes_their_lines():
     assert all(e.line == 10 and e.text for e in balance[0].evidence)
 
 
-def test_blank_cells_say_which_checks_could_not_run():
-    findings = check_report(read(sample("002")))
-    blocked = [f for f in by_rule(findings, "CELL_BLANK") if f.severity == "warning"]
-    assert {f.message.split("（")[0] for f in blocked} == {"REQ_TOTAL_COL", "REQ_TOTAL_ROW", "REQ_BALANCE", "APPEAL_TOTAL"}
-    assert all("若空白按0计则全部成立" in f.message for f in blocked)
+def test_blank_cells_are_one_finding_per_table_saying_which_checks_could_not_run():
+    """鄞州 2020 leaves 135 cells of the section 三 table and 9 of section 四 blank: one finding each."""
+    report = read(sample("002"))
+    blank = by_rule(check_report(report), "CELL_BLANK")
+    assert [(f.severity, len(f.keys)) for f in blank] == [("warning", 135), ("warning", 9)]
+    requests, appeals = blank
+    assert requests.message.startswith("第三部分（依申请）表格有135个单元格为空白或填“-”“/”，视为未填报（不等于0）："
+                                       "“一、本年新收政府信息公开申请数量”行的科研机构至其他；")
+    assert "“（三）不予公开 1.属于国家秘密”整行；" in requests.message
+    assert requests.message.endswith("因此“总计=各类申请人之和”23处、“（七）总计=各项办理结果之和”7处、"
+                                     "“新收+上年结转=办理结果总计+结转下年度”5处无法核对；若空白按0计则全部成立。"
+                                     "请补填数字（没有的填0）。")
+    assert {k for k in requests.keys} == {c.key for c in report.cells
+                                          if c.key.startswith("requests.") and c.status.value == "blank"}
+    assert requests.evidence[0].model_dump() == {
+        "line": 117, "text": "一、本年新收政府信息公开申请数量：自然人47｜商业企业1｜科研机构［空］｜社会公益组织［空］｜"
+                             "法律服务机构［空］｜其他［空］｜总计48"}
+    assert len(requests.evidence) == 23
+    assert appeals.message == ("第四部分（复议诉讼）表格有9个单元格为空白或填“-”“/”，视为未填报（不等于0）：“行政复议”行的结果纠正、"
+                               "尚未审结；“行政诉讼·未经复议直接起诉”整行；“行政诉讼·复议后起诉”行的结果纠正、尚未审结。"
+                               "因此“总计=结果维持+结果纠正+其他结果+尚未审结”3处无法核对；若空白按0计则全部成立。"
+                               "请补填数字（没有的填0）。")
+
+
+def test_a_failing_equation_reads_as_a_reviewer_writes_it():
+    text = sample("000").read_text(encoding="utf-8").split("\n")
+    text[81] = "\t32"  # 本年新收 总计, printed 31
+    findings = check_report(extract(decode_bytes("\n".join(text).encode("utf-8"), "000.txt")))
+    column = [f.message for f in by_rule(findings, "REQ_TOTAL_COL") if f.severity == "error"]
+    assert column == ["“一、本年新收政府信息公开申请数量”行不满足“总计=各类申请人之和”：31 + 0 + 0 + 0 + 0 + 0 = 31，"
+                      "填报的总计为32，相差1。请核对并更正表格数据。"]
 
 
 def test_the_seeds_narrative_findings_are_the_ones_a_reviewer_finds():
@@ -154,7 +180,8 @@ def test_truncated_table_row():
     findings = check_report(read(corpus_file("pingtan_jinjingpianqu_2024.txt")))
     row = by_rule(findings, "TABLE_ROW_MISSING")
     assert any("requests.carried_forward.total" in f.keys for f in row)
-    assert any(f.rule == "CELL_BLANK" and "REQ_BALANCE" in f.message for f in findings)
+    assert any(f.rule == "CELL_BLANK" and "“新收+上年结转=办理结果总计+结转下年度”7处无法核对" in f.message
+               for f in findings)
 
 
 def test_ambiguous_cells_are_warned_with_candidates():
@@ -334,3 +361,19 @@ def test_outcome_words_of_suits(words, flagged):
              or "appeals.suit_after_review.upheld" in f.keys]
     assert bool(suits) == flagged
     assert all(f"“2件{words}”" in f.message for f in suits)
+
+
+def test_what_is_not_a_disclosure_annual_report():
+    from assistant.parse.recognise import not_a_report_reason
+
+    def reason(text: str):
+        return not_a_report_reason(extract(decode_bytes(text.encode("utf-8"), "note.txt")))
+
+    assert reason("请于下周一前报送2023年政府信息公开工作年度报告。\n") == (
+        "不像政府信息公开工作年度报告：找不到年报的章节标题，也没有读到统计表格")
+    assert reason("关于做好年度报告的通知\n一、总体情况要求\n各单位要认真准备。\n").startswith("不像政府信息公开工作年度报告：只找到1个")
+    assert all(not_a_report_reason(read(sample(seed))) is None for seed in ["000", "001", "002", "003", "004"])
+    # The blank official template has no figure at all, but its six sections make it a report.
+    template = CORPUS / "template" / "2021_blank_template.docx"
+    if template.exists():
+        assert not_a_report_reason(read(template)) is None

@@ -135,10 +135,12 @@ def test_against_a_real_chroma_server(tmp_path):
         settings = Settings(index_dir=tmp_path / "index", chroma_url=f"http://127.0.0.1:{port}")
         deadline = time.time() + 60
         while True:
+            ingestor = Ingestor(settings)
             try:
-                ingestor = Ingestor(settings)
+                ingestor.vectors
                 break
             except Exception:
+                ingestor.close()
                 if time.time() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.5)
@@ -217,3 +219,14 @@ def test_openai_compatible_embeddings_endpoint(tmp_path):
         paths = [path for path, _ in endpoint.requests]
         assert paths.count("/v1/embeddings") >= 3  # the scripted 500, its retry, the rest, the query
         assert all(body["model"] == "text-embedding-test" for _, body in endpoint.requests)
+
+
+def test_search_output_shows_rank_and_matched_words_not_scores(full_index):
+    from assistant.render import render_hits
+
+    ingestor, _ = full_index
+    hits = Retriever(ingestor.db, ingestor.vectors).search("政务新媒体管理", section="五", top=5)
+    lines = render_hits("政务新媒体管理", hits).split("\n")[1::2]
+    assert [line.split(".")[0] for line in lines] == ["1", "2", "3", "4", "5"]
+    assert all("命中：" in line and "相关度" not in line and f"{hits[0].score:.4f}" not in line for line in lines)
+    assert "命中：政务新媒体、管理" in lines[0]
