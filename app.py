@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from assistant.app import chat_page, index_page, memo_page, review_page, summary_page
+from assistant.app import chat_page, index_page, memo_page, review_page, search_page, summary_page
 from assistant.app.state import settings
 
-PAGES = {"问答": chat_page, "年报审核": review_page, "审查意见": memo_page, "批量汇总": summary_page, "索引": index_page}
+PAGES = {"问答": chat_page, "检索": search_page, "年报审核": review_page, "审查意见": memo_page, "批量汇总": summary_page, "索引": index_page}
 
-st.set_page_config(page_title="政府信息公开年报审核助手", page_icon="📑", layout="wide")
+st.set_page_config(page_title="政府信息公开年报审核助手", layout="wide")
 st.sidebar.title("年报审核助手")
 page = st.sidebar.radio("功能", list(PAGES), key="page")
 st.sidebar.caption("模式：" + ("大模型润色（已在环境变量中配置）" if settings().llm_model else "离线"))

@@ -1,5 +1,9 @@
 """The `audit` command line (SPEC §4).
 
+Each command imports what it uses when it runs (nothing heavier than argparse at the top), so that
+`audit --help` answers at once, `audit check` and the check worker processes (which import this
+module) do not pay for chromadb, openai, langchain or streamlit, and no command pays for another's.
+
 Bad input never produces a traceback: each unreadable file is one line on stderr, the rest of a
 batch is still processed, and the exit code says what happened (0 clean, 1 error findings,
 2 some input could not be read or the command line was wrong).
@@ -10,34 +14,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
+import shutil
 import sys
 
-from tqdm import tqdm
 from pathlib import Path
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from assistant.answer import Assistant
-from assistant.check import check_reports
-from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
-from assistant.draft.sources import report_for_memo
-from assistant.draft.polish import Polisher, polish_memo
-from assistant.draft.summary import polish_synopses, summarize
-from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
-from assistant.ingest import expand
-from assistant.config import Settings
-from assistant.errors import InputError
-from assistant.ingest import Ingestor
-from assistant.load import load_file
-from assistant.models import Report
-from assistant.parse import extract
-from assistant.render import render_answer, render_findings, render_hits, render_report, render_source_text
-from assistant.retrieve import Retriever
-from assistant.store import IndexDatabase
-from assistant.store.database import DATABASE_NAME
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.models import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+LOCAL_ADDRESS = "127.0.0.1"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,9 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="核对一份或多份报告（同一机关相邻年度的报告一并给出时执行跨年度核对）")
     check_cmd.add_argument("files", nargs="+")
     check_cmd.add_argument("--json", action="store_true", help="按 SPEC §4 输出 JSON")
+    _jobs_option(check_cmd)
     check_cmd.set_defaults(run=_run_check)
     ingest_cmd = _index_command(commands, "ingest", "把报告文件或文件夹（递归）抽取、核对后存入索引", _run_ingest)
     ingest_cmd.add_argument("paths", nargs="+")
+    _jobs_option(ingest_cmd)
     search_cmd = _index_command(commands, "search", "在索引中检索报告正文段落（关键词与向量混合检索）", _run_search)
     search_cmd.add_argument("query")
     search_cmd.add_argument("--body", help="机关名称（包含即可）")
@@ -93,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help="并行处理的进程数（默认为本进程可用的处理器核数）")
+
+
 def _index_command(commands, name: str, help_text: str, run) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text)
     command.add_argument("--index", help="索引目录（默认 index/，或环境变量 AUDIT_INDEX）")
@@ -100,36 +96,52 @@ def _index_command(commands, name: str, help_text: str, run) -> argparse.Argumen
     return command
 
 
-def _read(path: str) -> Report:
-    return extract(load_file(path))
-
-
 def _run_extract(args: argparse.Namespace) -> int:
+    from assistant.check.structure import reading_findings
+    from assistant.errors import InputError
+    from assistant.load import load_file
+    from assistant.parse import extract
+    from assistant.render import render_report, render_source_text
     try:
         if args.text:
             print(render_source_text(load_file(args.file)))
             return EXIT_OK
-        report = _read(args.file)
+        report = extract(load_file(args.file))
     except InputError as error:
         print(f"audit: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    unreadable = reading_findings(report)
     if args.json:
-        print(json.dumps(report.to_contract(), ensure_ascii=False, indent=2))
+        document = report.to_contract()
+        if unreadable:
+            document["findings"] = [f.model_dump() for f in unreadable]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print(render_report(report))
-    return EXIT_OK
+        print(render_report(report, shutil.get_terminal_size().columns))
+    for finding in unreadable:
+        print(f"audit: {args.file}: {finding.message}", file=sys.stderr)
+    return EXIT_FINDINGS if any(f.severity == "error" for f in unreadable) else EXIT_OK
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    reports: list[Report] = []
+    from tqdm import tqdm
+
+    from assistant.check import check_reports
+    from assistant.errors import InputError
+    from assistant.render import render_findings
+    from assistant.workers import ordered_map, read_and_check
+    reads = []
     failed = False
-    for path in args.files:
-        try:
-            reports.append(_read(path))
-        except InputError as error:
-            print(f"audit: {error}", file=sys.stderr)
+    bar = tqdm(total=len(args.files), desc="核对", unit="份", file=sys.stderr, disable=not sys.stderr.isatty())
+    for result in ordered_map(read_and_check, args.files, args.jobs):
+        bar.update()
+        if isinstance(result, InputError):
+            print(f"audit: {result}", file=sys.stderr)
             failed = True
-    checked = check_reports(reports)
+        else:
+            reads.append(result)
+    bar.close()
+    checked = check_reports([r.report for r in reads], [r.findings for r in reads])
     if args.json:
         document = {"reports": [c.model_dump() for c in checked]}
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -141,10 +153,12 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"audit: {path}: 文件或文件夹不存在", file=sys.stderr)
-    ingestor = Ingestor(Settings.from_env(args.index))
+    ingestor = Ingestor(Settings.from_env(args.index), jobs=args.jobs)
     try:
         summary = ingestor.ingest([p for p in args.paths if p not in missing], show_bar=sys.stderr.isatty())
     finally:
@@ -154,8 +168,17 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+    from assistant.render import render_hits
+    from assistant.retrieve import Retriever
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
+    if (args.body or args.region or args.year) and not ingestor.db.reports(body=args.body, region=args.region,
+                                                                           year=args.year):
+        print(f"audit: 索引中没有{_filter_text(args)}的报告；{ingestor.db.coverage().sentence()}", file=sys.stderr)
+        ingestor.close()
+        return EXIT_BAD_INPUT
     try:
         hits = Retriever(ingestor.db, ingestor.vectors).search(
             args.query, body=args.body, region=args.region, year=args.year, section=args.section, top=args.top)
@@ -169,6 +192,11 @@ def _run_search(args: argparse.Namespace) -> int:
 
 
 def _run_ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Assistant
+    from assistant.config import Settings
+    from assistant.render import render_answer
+    from assistant.ingest import Ingestor
+    from assistant.retrieve import Retriever
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     try:
@@ -180,6 +208,15 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 
 def _run_memo(args: argparse.Namespace) -> int:
+    from assistant.config import Settings
+    from assistant.draft import build_memo, memo_document
+    from assistant.draft.document import to_markdown
+    from assistant.draft.word import to_docx
+    from assistant.draft.polish import polish_memo
+    from assistant.draft.sources import report_for_memo
+    from assistant.errors import InputError
+    from assistant.store import IndexDatabase
+    from assistant.store.database import DATABASE_NAME
     settings = Settings.from_env(args.index)
     db = IndexDatabase(settings.index_dir) if (settings.index_dir / DATABASE_NAME).exists() else None
     try:
@@ -213,8 +250,19 @@ def _run_memo(args: argparse.Namespace) -> int:
 
 
 def _run_summarize(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.config import Settings
+    from assistant.draft.summary import polish_synopses, summarize
+    from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
+    from assistant.errors import InputError
+    from assistant.ingest import expand
+    from assistant.load import load_file
+    from assistant.parse import extract
+    from assistant.store import IndexDatabase
+    from assistant.store.database import DATABASE_NAME, Coverage
     failed = False
-    history: list[Report] = []
+    history = []
     if args.paths:
         reports = []
         for path in expand(args.paths):
@@ -223,6 +271,7 @@ def _run_summarize(args: argparse.Namespace) -> int:
             except InputError as error:
                 print(f"audit: {error}", file=sys.stderr)
                 failed = True
+        coverage = Coverage.of([(r.meta.region, r.meta.year) for r in reports])
         reports = [r for r in reports if _matches(r, args)]
     else:
         settings = Settings.from_env(args.index)
@@ -232,6 +281,7 @@ def _run_summarize(args: argparse.Namespace) -> int:
         db = IndexDatabase(settings.index_dir)
         try:
             stored = db.reports(body=args.body, region=args.region, year=args.year)
+            coverage = db.coverage()
             reports = [db.load_report(r.id) for r in tqdm(stored, desc="读取", unit="份", file=sys.stderr,
                                                           disable=not sys.stderr.isatty())]
             chosen = {r.id for r in stored}
@@ -240,6 +290,10 @@ def _run_summarize(args: argparse.Namespace) -> int:
             history = [db.load_report(report_id) for report_id in sorted(earlier)]
         finally:
             db.close()
+    if not reports:
+        where = "给出的报告中" if args.paths else "索引中"
+        print(f"audit: {where}没有{_filter_text(args)}的报告；{coverage.sentence(where)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     with tqdm(total=len(reports), desc="汇总", unit="份", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         summary = summarize(reports, progress=lambda done: bar.update(done - bar.n), history=history)
     settings = Settings.from_env(args.index)
@@ -273,16 +327,30 @@ def _matches(report: Report, args: argparse.Namespace) -> bool:
             and (not args.year or meta.year == args.year))
 
 
-def _polisher(settings: Settings, cache: Path | None) -> Polisher:
+def _filter_text(args: argparse.Namespace) -> str:
+    """The filters given, as a reviewer would say them ('符合单位含“定海”、年度为2030'), or '可汇总'."""
+    parts = ([f"单位含“{args.body}”"] if args.body else []) + ([f"地区含“{args.region}”"] if args.region else []) \
+        + ([f"年度为{args.year}"] if args.year else [])
+    return "符合" + "、".join(parts) if parts else "可汇总"
+
+
+def _polisher(settings: Settings, cache: Path | None):
+    from assistant.draft.polish import Polisher
     return Polisher(settings, cache=cache, concurrency=int(os.environ.get("AUDIT_LLM_CONCURRENCY", "4")),
                     per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    """`streamlit run app.py` from the project folder, with the index chosen here."""
+    """`streamlit run app.py` from the project folder, with the index chosen here.
+
+    The Streamlit server replaces this process (exec), so whatever ends `audit app` (Ctrl-C, kill, the
+    end of a terminal session) ends the server: no orphan keeps serving. It listens on 127.0.0.1 only,
+    since the app has no login and its ingest form writes to the index."""
     app = Path(__file__).resolve().parent.parent / "app.py"
     environment = dict(os.environ)
     if args.index:
         environment["AUDIT_INDEX"] = str(Path(args.index).resolve())
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
-    return subprocess.call(command, cwd=app.parent, env=environment)
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.address", LOCAL_ADDRESS]
+    os.chdir(app.parent)
+    os.execve(sys.executable, command, environment)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 from collections.abc import Callable, Iterable
@@ -19,16 +20,17 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from assistant.check import check_report
-from assistant.check.cross_year import body_key, carry_over, copied
-from assistant.check.similarity import fingerprints
+from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
+from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
 from assistant.models import Finding, NarrativeChunk, Report
-from assistant.parse import extract
-from assistant.retrieve.tokenize import tokenize
+from assistant.parse.cross_year import resolve_with_previous
+from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
-from assistant.store.chunks import narrative_chunks
+from assistant.store.database import StoredWrite
+from assistant.store.lock import index_write_lock
+from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
 MIN_SHARED_SENTENCES = 2
 FLUSH_CHUNKS = 1000
@@ -67,19 +69,29 @@ class Ingestor:
     cheaper than one per report); SQLite stays the source of truth, so a crash before a flush only
     leaves chunks for `reconcile` to add."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, jobs: Optional[int] = None) -> None:
+        self.settings = settings
+        self.jobs = jobs
         self.db = IndexDatabase(settings.index_dir)
-        self.vectors = NarrativeVectors(settings)
         self._pending: list[tuple[NarrativeChunk, dict]] = []
         self._stale: list[str] = []
+
+    @cached_property
+    def vectors(self) -> NarrativeVectors:
+        """Opened on first use, so that an ingest into the embedded store opens it only once it holds the
+        index lock (and so sees the vectors of the ingest before it)."""
+        return NarrativeVectors(self.settings)
 
     def close(self) -> None:
         self.db.close()
 
     def reconcile(self) -> tuple[int, int]:
-        """Make Chroma hold exactly the chunks SQLite has: (removed, added)."""
-        known = set(self.db.chunk_ids())
+        """Make Chroma hold exactly the chunks SQLite has: (removed, added).
+
+        Chroma is read before SQLite: a concurrent writer commits a report to SQLite before its chunks reach
+        Chroma, so a chunk seen in Chroma is already known to SQLite (never taken for an orphan)."""
         present = self.vectors.ids()
+        known = set(self.db.chunk_ids())
         orphans = sorted(present - known)
         self.vectors.delete(orphans)
         missing = self.db.chunks(sorted(known - present))
@@ -94,19 +106,43 @@ class Ingestor:
 
     def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
                show_bar: bool = False) -> IngestSummary:
+        """Files are hashed here (unchanged ones skipped), read and checked by worker processes
+        (`jobs`, default all cores), and written here one by one in input order. Ingests into the
+        embedded Chroma store take turns (see `assistant.store.lock`)."""
+        if self.settings.chroma_url:
+            return self._ingest(paths, progress, show_bar)
+        with index_write_lock(self.settings.index_dir):
+            return self._ingest(paths, progress, show_bar)
+
+    def _ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]],
+                show_bar: bool) -> IngestSummary:
         self.reconcile()
         files = expand(paths)
         summary = IngestSummary()
-        bar = tqdm(files, desc="入库", unit="份", file=sys.stderr, disable=not show_bar)
-        try:
-            for done, path in enumerate(bar, 1):
-                self._one(path, summary)
-                if len(self._pending) >= FLUSH_CHUNKS:
-                    self._flush()
+        done = 0
+        with tqdm(total=len(files), desc="入库", unit="份", file=sys.stderr, disable=not show_bar) as bar:
+            def advance() -> None:
+                nonlocal done
+                done += 1
+                bar.update()
                 if progress:
                     progress(done, len(files))
-        finally:
-            self._flush()
+
+            jobs: list[IndexJob] = []
+            for path in files:
+                job = self._job(path, summary)
+                if job is None:
+                    advance()
+                else:
+                    jobs.append(job)
+            try:
+                for job, prepared in zip(jobs, ordered_map(prepare_for_index, jobs, self.jobs)):
+                    self._take(job, prepared, summary)
+                    if len(self._pending) >= FLUSH_CHUNKS:
+                        self._flush()
+                    advance()
+            finally:
+                self._flush()
         return summary
 
     def _flush(self) -> None:
@@ -114,7 +150,8 @@ class Ingestor:
         self.vectors.delete(self._stale)
         self._pending, self._stale = [], []
 
-    def _one(self, path: Path, summary: IngestSummary) -> None:
+    def _job(self, path: Path, summary: IngestSummary) -> Optional[IndexJob]:
+        """The work a file needs, or None when it is unchanged or cannot be read (said in `summary`)."""
         source = str(path)
         try:
             if path.stat().st_size > MAX_BYTES:
@@ -122,35 +159,61 @@ class Ingestor:
             data = path.read_bytes()
         except OSError as error:
             summary.failed.append((source, f"无法读取：{error.strerror or error}"))
-            return
+            return None
         except InputError as error:
             summary.failed.append((source, error.reason))
-            return
+            return None
         content_hash = hashlib.sha256(data).hexdigest()
         existing = self.db.report_by_source(source)
         if (existing and existing.hash == content_hash) or (not existing and self.db.report_by_hash(content_hash)):
             summary.unchanged.append(source)
-            return
-        try:
-            report = extract(load_bytes(data, source, path.suffix.lower()))
-        except InputError as error:
-            summary.failed.append((source, error.reason))
-            return
-        self._store(source, content_hash, report, existing.id if existing else None)
-        (summary.replaced if existing else summary.new).append(source)
+            return None
+        return IndexJob(source=source, suffix=path.suffix.lower())
 
-    def _store(self, source: str, content_hash: str, report: Report, previous_id: Optional[int]) -> None:
+    def _take(self, job: IndexJob, prepared: IndexEntry | InputError, summary: IngestSummary) -> None:
+        """Store what a worker prepared, after the checks that need the index."""
+        if isinstance(prepared, InputError):
+            summary.failed.append((job.source, prepared.reason))
+            return
+        refusal = not_a_report_reason(prepared.report)
+        if refusal:
+            summary.failed.append((job.source, refusal))
+            return
+        report = self._with_previous_year(prepared.report)
+        findings = prepared.findings if report is prepared.report else check_report(report)
+        unreadable = [f.message.split("；")[0] for f in findings if f.rule == "TABLE_UNREADABLE" and f.severity == "error"]
+        if unreadable:
+            summary.failed.append((job.source, "；".join(unreadable)))
+            return
+        written = self._store(job, prepared.model_copy(update={"report": report, "findings": findings}))
+        if written.report_id is None:
+            summary.unchanged.append(job.source)
+        else:
+            (summary.replaced if written.replaced else summary.new).append(job.source)
+
+    def _with_previous_year(self, report: Report) -> Report:
+        """The report read again with the same body's indexed previous report (section 二 help); of
+        several versions of that year, the last by source, as `audit check` takes it."""
+        key, year = body_key(report), report.meta.year
+        earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
+        return resolve_with_previous(report, self.db.load_report(earlier[-1].id)) if earlier else report
+
+    def _store(self, job: IndexJob, entry: IndexEntry) -> StoredWrite:
+        """Write the entry; the look-ups before are only a shortcut, the insert decides (see write_report)."""
+        report = entry.report
         key = body_key(report)
-        chunks = narrative_chunks(report, content_hash)
-        old_chunks = self.db.chunk_ids(previous_id) if previous_id else []
-        report_id = self.db.write_report(
-            source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
-            fingerprints(report.section_text("五")))
+        written = self.db.write_report(
+            job.source, entry.content_hash, key, report, [*entry.findings, *resolved_by_previous(report)],
+            entry.chunks, entry.fingerprints)
+        if written.report_id is None:
+            self._stale += written.removed_chunks
+            return written
         meta = report.meta
-        metadata = chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year)
-        self._pending += [(chunk, metadata) for chunk in chunks]
-        self._stale += sorted(set(old_chunks) - {chunk.id for chunk in chunks})
-        self._refresh_cross_findings(report_id, report)
+        metadata = chunk_metadata(written.report_id, job.source, meta.body, key, meta.region, meta.year)
+        self._pending += [(chunk, metadata) for chunk, _ in entry.chunks]
+        self._stale += sorted(set(written.removed_chunks) - {chunk.id for chunk, _ in entry.chunks})
+        self._refresh_cross_findings(written.report_id, report)
+        return written
 
     def _refresh_cross_findings(self, report_id: int, report: Report) -> None:
         """Cross-report findings of the new report and of the reports whose findings it changes."""

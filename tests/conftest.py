@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,13 @@ from assistant.parse import extract
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT / "examples" / "reports"
 CORPUS = Path(os.environ.get("AUDIT_CORPUS", PROJECT.parent / "shared" / "corpus"))
+
+
+def free_port() -> int:
+    """A localhost TCP port nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def sample(name: str) -> Path:
@@ -50,5 +58,17 @@ def indexed(tmp_path_factory):
         pytest.skip(f"corpus not available at {CORPUS}")
     ingestor = Ingestor(Settings(index_dir=tmp_path_factory.mktemp("index")))
     summary = ingestor.ingest([SAMPLES, raw])
+    yield ingestor, summary
+    ingestor.close()
+
+
+@pytest.fixture(scope="session")
+def seeds_indexed(tmp_path_factory):
+    """An index of the bundled reports only, for tests that must run without ../shared."""
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+
+    ingestor = Ingestor(Settings(index_dir=tmp_path_factory.mktemp("seeds_index")))
+    summary = ingestor.ingest([SAMPLES])
     yield ingestor, summary
     ingestor.close()

@@ -1,8 +1,9 @@
 """A scripted OpenAI-compatible HTTP server on localhost, for tests of the real client code.
 
 Serves /v1/embeddings (deterministic vectors) and /v1/chat/completions (scripted replies, streamed
-as server-sent events when the client asks for a stream), and records every request so tests can
-assert what the client sent. Unscripted chat requests get a 500.
+as server-sent events when the client asks for a stream, optionally slowly: `drip` sends one token
+per interval), and records every request so tests can assert what the client sent. Unscripted
+chat requests get a 500.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Reply:
     body: Any = None
     delay: float = 0.0
     events: Optional[list[dict]] = None
+    interval: float = 0.0
 
 
 Script = Callable[[dict], Reply]
@@ -42,7 +44,7 @@ class ScriptedOpenAI:
                 time.sleep(reply.delay)
                 try:
                     if reply.events is not None and body.get("stream"):
-                        self._stream(reply.events)
+                        self._stream(reply.events, reply.interval)
                     else:
                         self._json(reply.status, reply.body if reply.events is None else _collapse(reply.events))
                 except (BrokenPipeError, ConnectionResetError):
@@ -56,12 +58,13 @@ class ScriptedOpenAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, events: list[dict]) -> None:
+            def _stream(self, events: list[dict], interval: float) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 for event in events:
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode("utf-8"))
+                    time.sleep(interval)
                 self.wfile.write(b"data: [DONE]\n\n")
 
             def log_message(self, *args: Any) -> None:
@@ -121,6 +124,13 @@ def text(content: str, delay: float = 0.0) -> Script:
     pieces = [content[i : i + 7] for i in range(0, len(content), 7)] or [""]
     events = [_chunk({"role": "assistant", "content": ""})] + [_chunk({"content": p}) for p in pieces]
     return lambda body: Reply(events=events + [_chunk({}, "stop")], delay=delay)
+
+
+def drip(token: str, count: int, interval: float = 1.0) -> Script:
+    """A stream that never stalls long enough for a read timeout: `count` tokens, one per `interval`
+    seconds (a slow or hostile server holding the request open). Stops when the client hangs up."""
+    events = [_chunk({"role": "assistant", "content": ""})] + [_chunk({"content": token}) for _ in range(count)]
+    return lambda body: Reply(events=events + [_chunk({}, "stop")], interval=interval)
 
 
 def tool_calls(*calls: tuple[str, Any]) -> Script:

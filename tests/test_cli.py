@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from assistant import catalogue
-from conftest import CORPUS, PROJECT, sample
+from conftest import PROJECT, sample
 
 
 def audit(*args: str) -> subprocess.CompletedProcess:
@@ -30,8 +33,18 @@ def test_extract_json_contract():
     assert document["figures"]["requests.total.total"] == 29
 
 
-def test_check_json_contract_and_exit_code():
-    inconsistent = CORPUS / "raw" / "pingtan_jingjifazhanju_2023.txt"
+def inconsistent_copy(folder: Path) -> Path:
+    """Seed 000 with its 本年新收 total (line 82, 31) printed as 32: the request table no longer adds up."""
+    lines = sample("000").read_text(encoding="utf-8").split("\n")
+    assert lines[81] == "\t31"
+    lines[81] = "\t32"
+    path = folder / "inconsistent.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_check_json_contract_and_exit_code(tmp_path):
+    inconsistent = inconsistent_copy(tmp_path)
     result = audit("check", str(sample("000")), str(inconsistent), "--json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
@@ -39,7 +52,7 @@ def test_check_json_contract_and_exit_code():
     findings = document["reports"][1]["findings"]
     assert {"rule", "severity", "message", "keys", "evidence"} == set(findings[0])
     assert all(set(e) == {"text", "line"} for f in findings for e in f["evidence"])
-    assert document["reports"][0]["findings"] == []
+    assert [f["rule"] for f in document["reports"][0]["findings"]] == ["TEXT_ARITHMETIC"]  # 31 ≠ 3 + 29
     assert audit("check", str(sample("000")), "--json").returncode == 0
 
 
@@ -79,3 +92,49 @@ def test_console_script_is_installed():
     from importlib.metadata import entry_points
 
     assert any(ep.name == "audit" and ep.value == "assistant.cli:main" for ep in entry_points(group="console_scripts"))
+
+
+def test_ingest_refuses_a_non_report_and_filters_that_match_nothing_say_what_the_index_has(tmp_path):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "note.txt").write_text("请于下周一前报送2023年政府信息公开工作年度报告。\n", encoding="utf-8")
+    for name in ("000", "002"):
+        shutil.copy(sample(name), folder / sample(name).name)
+    index = str(tmp_path / "index")
+    ingest = audit("ingest", str(folder), "--index", index)
+    assert ingest.returncode == 2, ingest.stderr
+    assert ingest.stdout.startswith("新增 2 份，未变 0 份，替换 0 份，失败 1 份：note.txt（不像政府信息公开工作年度报告")
+    has = "索引中共有2份报告，地区：定海区、鄞州区；年度：2020、2021"
+    out = tmp_path / "summary.md"
+    summary = audit("summarize", "--index", index, "--region", "杭州", "--year", "2030", "--out", str(out))
+    assert (summary.returncode, summary.stdout) == (2, "") and not out.exists()
+    assert summary.stderr.strip() == f"audit: 索引中没有符合地区含“杭州”、年度为2030的报告；{has}"
+    memo_out = tmp_path / "memo.docx"
+    memo = audit("memo", "定海区 2030", "--index", index, "--out", str(memo_out))
+    assert memo.returncode == 2 and not memo_out.exists()
+    assert "索引中没有定海区2030年度的报告（该单位有2021年度的报告）" in memo.stderr and has in memo.stderr
+    search = audit("search", "政务新媒体", "--index", index, "--body", "越城")
+    assert search.returncode == 2 and has in search.stderr
+    assert audit("summarize", "--index", index, "--year", "2020").returncode == 0
+
+
+def display_width(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_table_view_fits_the_terminal_width():
+    def table(columns: int) -> list[str]:
+        result = subprocess.run([sys.executable, "-m", "assistant", "extract", str(sample("002"))], cwd=PROJECT,
+                                capture_output=True, text=True, encoding="utf-8", env={**os.environ, "COLUMNS": str(columns)})
+        return result.stdout.split("\n")
+
+    narrow, wide = table(80), table(200)
+    assert max(map(display_width, narrow)) <= 80 < max(map(display_width, wide)) <= 200
+    requests_header = wide[wide.index("三、收到和处理政府信息公开申请情况") + 1].split()
+    assert requests_header == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    section = narrow[narrow.index("三、收到和处理政府信息公开申请情况"):narrow.index("四、行政复议、行政诉讼情况")]
+    headers = [line.split() for line in section if line.startswith(" ")]
+    assert [h for block in headers for h in block] == requests_header and len(headers) > 1
+    assert sum(line.startswith("（七）总计") for line in section) == len(headers)

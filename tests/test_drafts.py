@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import docx
 import openpyxl
+import pdfplumber
 import pytest
+from docx.oxml.ns import qn
 
 from assistant.check import check_report
 from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
-from assistant.draft.problem_lists import split_section
+from assistant.draft.document import to_markdown
+from assistant.draft.word import to_docx
 from assistant.draft.summary import summarize
 from assistant.draft.themes import load_themes
+from assistant.parse.problem_lists import split_section
 from conftest import CORPUS, PROJECT, corpus_file, read, sample
 
 
@@ -88,24 +93,97 @@ def test_each_memo_finding_traces_to_a_check_and_its_evidence_lines():
     assert memo.verdict.startswith("报告存在2处错误")
 
 
-def test_memo_docx_holds_the_same_findings_as_the_markdown(tmp_path):
-    report = read(sample("002"))
+def test_memo_quotes_both_sides_of_each_narrative_finding():
+    for seed in ["000", "001", "002"]:
+        report = read(sample(seed))
+        memo = build_memo(report, check_report(report))
+        text = to_markdown(memo_document(memo))
+        narrative = [f for f in memo.findings if f.rule.startswith("TEXT_")]
+        assert narrative, seed
+        for finding in narrative:
+            (line, stated), *cells = finding.quotes
+            assert report.section("一").start_line <= line <= report.section("一").end_line and stated.strip("…") in report.document.text
+            assert cells and all("·" in quoted and "：" in quoted for _, quoted in cells), seed
+            assert all(f"原文第{line}行：{quoted}" in text for line, quoted in finding.quotes), seed
+
+
+RULE_ID = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+KEY_NAME = re.compile(r"(?:active|requests|appeals)\.[a-z_]+")
+OFFICIAL_FONTS = {"Title": "方正小标宋简体", "Heading 1": "黑体", "Heading 2": "楷体", "Normal": "仿宋"}
+CHINESE_ORDINALS = "一二三四五六七八九十"
+
+
+def east_asian_fonts(paragraph) -> set[str]:
+    return {run._r.rPr.rFonts.get(qn("w:eastAsia")) for run in paragraph.runs if run.text}
+
+
+def memo_word(tmp_path, name: str):
+    report = read(sample(name))
     document = memo_document(build_memo(report, check_report(report)))
-    markdown = to_markdown(document)
-    path = tmp_path / "memo.docx"
+    path = tmp_path / f"memo_{name}.docx"
     path.write_bytes(to_docx(document))
-    word = docx.Document(str(path))
-    paragraphs = [p.text for p in word.paragraphs]
-    findings_md = [line for line in markdown.split("\n") if "【" in line]
-    assert findings_md and findings_md == [p for p in paragraphs if "【" in p]
-    headings = ["一、总体意见", "二、发现的问题", "三、对“存在的主要问题及改进情况”的评价", "附件：核对后的统计表"]
-    assert [p.text for p in word.paragraphs if p.style.name == "Heading 1"] == headings
-    assert len(word.tables) == 3 and word.tables[1].cell(1, 0).text.startswith("一、本年新收")
+    assert to_docx(document) == path.read_bytes()  # same memo, same bytes
+    return report, to_markdown(document), docx.Document(str(path)), path
+
+
+@pytest.mark.parametrize("name", ["000", "001", "002", "003", "004"])
+def test_memo_docx_is_an_official_document(tmp_path, name):
+    report, markdown, word, _ = memo_word(tmp_path, name)
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [37, 35, 28, 26]
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
+    paragraphs = [p for p in word.paragraphs if p.text.strip()]
+    title = paragraphs[0]
+    assert title.text == f"关于{report.meta.body}{report.meta.year}年政府信息公开工作年度报告的审查意见"
+    default_fonts = word.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:rFonts')}")
+    assert default_fonts.get(qn("w:eastAsia")) == "仿宋" and not any("heme" in a for a in default_fonts.attrib)
+    for paragraph in paragraphs:
+        fonts = east_asian_fonts(paragraph)
+        if paragraph.style.name == "Normal":  # body in 仿宋, quotations in 楷体, table captions in 黑体
+            assert len(fonts) == 1 and fonts <= {"仿宋", "楷体", "黑体"}, paragraph.text
+        else:
+            assert fonts == {OFFICIAL_FONTS[paragraph.style.name]}, paragraph.text
+    assert {"Title", "Heading 1", "Normal"} <= {p.style.name for p in paragraphs} <= set(OFFICIAL_FONTS)
+    assert sum(east_asian_fonts(p) == {"仿宋"} for p in paragraphs) > len(paragraphs) / 2
+    for cell in (c for table in word.tables for row in table.rows for c in row.cells):
+        assert all(east_asian_fonts(p) <= {"黑体", "仿宋"} for p in cell.paragraphs)
+    body = paragraphs[: next(i for i, p in enumerate(paragraphs) if p.text.startswith("附件1"))]
+    for paragraph in body:
+        assert not RULE_ID.search(paragraph.text) and not KEY_NAME.search(paragraph.text), paragraph.text
+        assert str(PROJECT) not in paragraph.text and "examples/" not in paragraph.text
+    assert f"来源文件：{Path(report.source).name}；" in body[2].text
+    level_one = [p.text for p in body if p.style.name == "Heading 1"]
+    assert [t[0] for t in level_one] == list(CHINESE_ORDINALS[: len(level_one)]) and len(level_one) == 3
+    level_two = [p.text for p in body if p.style.name == "Heading 2"]
+    assert [t[:3] for t in level_two] == [f"（{c}）" for c in CHINESE_ORDINALS[: len(level_two)]]
+    numbered = [p.text for p in body if re.match(r"\d+\. ", p.text)]
+    assert [int(t.split(".")[0]) for t in numbered] == list(range(1, len(numbered) + 1))
+    assert numbered == [line for line in markdown.split("\n") if re.match(r"\d+\. ", line)]
+    assert len(word.tables) == 3 + bool(numbered) and word.tables[1].cell(1, 0).text.startswith("一、本年新收")
+
+
+def test_memo_names_an_upload_by_its_own_name_and_falls_back_without_a_body():
+    report = read(sample("002"))
+    uploaded = build_memo(report, [], source_name="鄞州区2020年报.txt")
+    assert uploaded.source == "鄞州区2020年报.txt" and "/" not in build_memo(report, []).source
+    nameless = report.model_copy(update={"meta": report.meta.model_copy(update={"body": None})})
+    assert build_memo(nameless, [], source_name="年报.txt").title == "关于《年报.txt》的审查意见"
+
+
+def test_memo_pdf_is_a4_on_every_page(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice:
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                       check=True, capture_output=True, timeout=180)
-        assert (tmp_path / "memo.pdf").stat().st_size > 1000
+    if not soffice:
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    _, _, word, path = memo_word(tmp_path, "002")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    with pdfplumber.open(tmp_path / "memo_002.pdf") as pdf:
+        sizes = {(round(page.width * 25.4 / 72), round(page.height * 25.4 / 72)) for page in pdf.pages}
+        first = pdf.pages[0].extract_text()
+    assert len(pdf.pages) > 1 and sizes == {(210, 297)}
+    assert "关于鄞州区人民政府办公室2020年政府信息" in re.sub(r"\s", "", first) and first.endswith("— 1 —")
 
 
 def test_memo_and_summarize_commands(tmp_path, indexed):
@@ -120,7 +198,7 @@ def test_memo_and_summarize_commands(tmp_path, indexed):
     memo = audit("memo", "财政金融局 2025", "--out", str(tmp_path / "memo.md"))
     assert memo.returncode == 0, memo.stderr
     text = (tmp_path / "memo.md").read_text(encoding="utf-8")
-    assert "【PROBLEMS_COPIED】" in text and "与2024年度报告" not in text
+    assert "问题照搬 | PROBLEMS_COPIED" in text and "与2024年度报告" not in text
     assert audit("memo", "火星区 2021").returncode == 2
     summary = audit("summarize", "--region", "平潭", "--year", "2025", "--out", str(tmp_path / "s.xlsx"))
     assert summary.returncode == 0, summary.stderr
@@ -180,3 +258,36 @@ def test_memo_prose_polished_only_when_verified(tmp_path):
     assert "经审核，该报告数据存在2处错误，应予更正。" in runs[0].stdout
     assert "报告存在2处错误，须更正后重新发布" in runs[1].stdout and "数字 5" in runs[1].stderr
     assert all("sk-memo-secret" not in run.stdout + run.stderr for run in runs)
+
+
+def test_polishing_gives_up_at_the_deadline():
+    """A server trickling a token a second: the memo verdict and each synopsis stay the program's
+    own, each rewrite within timeout × attempts, the synopses concurrently."""
+    import time
+
+    from pydantic import SecretStr
+
+    from assistant.config import Settings
+    from assistant.draft.polish import Polisher, polish_memo
+    from assistant.draft.summary import polish_synopses
+    from assistant.llm import ATTEMPTS
+    from scripted_openai import ScriptedOpenAI, drip
+
+    report = read(corpus_file("pingtan_jingjifazhanju_2023.txt"))
+    memo = build_memo(report, check_report(report))
+    verdict = memo.verdict
+    summary = summarize([read(sample("000")), read(sample("001"))])
+    synopses = [r.synopsis for r in summary.reports]
+    with ScriptedOpenAI() as endpoint:
+        endpoint.chat(*(drip("好", 40, interval=1.0) for _ in range(3 * ATTEMPTS)))
+        settings = Settings(llm_model="scripted", openai_base_url=endpoint.base_url, openai_api_key=SecretStr("k"),
+                            llm_timeout=1)
+        polisher = Polisher(settings, concurrency=2, per_minute=6000)
+        started = time.monotonic()
+        polish_memo(memo, polisher)
+        memo_seconds = time.monotonic() - started
+        polish_synopses(summary, polisher)
+        synopsis_seconds = time.monotonic() - started - memo_seconds
+    assert memo.verdict == verdict and [r.synopsis for r in summary.reports] == synopses
+    assert len(polisher.failures) == 3 and all("超时" in failure for failure in polisher.failures)
+    assert memo_seconds < ATTEMPTS + 2.0 and synopsis_seconds < ATTEMPTS + 2.0, (memo_seconds, synopsis_seconds)

@@ -3,8 +3,11 @@
 The model only ever sees report text inside tool results (data, never instructions). Its answer
 is streamed, then verified like any other; a failing answer gets one repair round, and if that
 fails too, or the endpoint times out, rate-limits, errors or returns nothing, the offline answer
-is used with a visible note. Retries are bounded (the client's own backoff for 429/5xx and
-timeouts), so nothing hangs. API keys never appear in answers or notes.
+is used with a visible note. Verification asks what the answer claims, not only whether its
+numbers exist: an answer that makes no supported claim, repeats an instruction planted in a
+report or concludes against a report's findings is not verified. The whole conversation (tool
+rounds and the repair round) shares one time budget (`ChatModel.budget`), so nothing hangs.
+API keys never appear in answers or notes.
 """
 
 from __future__ import annotations
@@ -12,13 +15,13 @@ from __future__ import annotations
 from typing import Optional
 from collections.abc import Callable
 
-from assistant.answer.evidence import Evidence, finalize
+from assistant.answer.evidence import Evidence, Finalized, finalize
 from assistant.answer.offline import OfflineComposer
 from assistant.answer.question import Question
 from assistant.answer.tools import SCHEMAS, ToolBox
-from assistant.answer.verify import verify
+from assistant.answer.verify import claim_problems, verify
 from assistant.config import Settings
-from assistant.llm import ChatModel, ModelFailure, prompt
+from assistant.llm import Budget, ChatModel, ModelFailure, prompt
 from assistant.models import Answer
 from assistant.retrieve import Retriever
 from assistant.store import IndexDatabase
@@ -45,16 +48,17 @@ class LLMAnswerer:
                 regions="、".join(question.regions) or "未识别", years="、".join(map(str, question.years)) or "未指明",
                 metrics="、".join(question.metrics) or "未识别", intent=question.intent)},
         ]
+        budget = self.model.budget()
         try:
-            draft = self._converse(messages, tools, on_token)
+            draft = self._converse(messages, tools, on_token, budget)
             final = finalize(draft, evidence)
-            problems = verify(final, self.db)
+            problems = self._problems(final, question, tools)
             if problems:
                 messages += [{"role": "assistant", "content": draft},
                              {"role": "user", "content": prompt("ask_repair").format(problems="\n".join(problems[:10]))}]
-                draft = self._converse(messages, tools, on_token, allow_tools=False)
+                draft = self._converse(messages, tools, on_token, budget, allow_tools=False)
                 final = finalize(draft, evidence)
-                problems = verify(final, self.db)
+                problems = self._problems(final, question, tools)
             if problems:
                 return None, f"大模型的回答未通过核验（{problems[0]}），以下为离线答案"
         except ModelFailure as failure:
@@ -62,9 +66,12 @@ class LLMAnswerer:
         return Answer(answer=final.answer, citations=final.citations, verified=True, mode="llm",
                       derived=final.derived), None
 
-    def _converse(self, messages: list[dict], tools: ToolBox, on_token, allow_tools: bool = True) -> str:
+    def _problems(self, final: Finalized, question: Question, tools: ToolBox) -> list[str]:
+        return verify(final, self.db, question) + claim_problems(final, question, self.db, tools.instructions)
+
+    def _converse(self, messages: list[dict], tools: ToolBox, on_token, budget: Budget, allow_tools: bool = True) -> str:
         for _ in range(MAX_TOOL_ROUNDS):
-            reply = self.model.complete(messages, SCHEMAS if allow_tools else None, on_token)
+            reply = self.model.complete(messages, SCHEMAS if allow_tools else None, on_token, budget)
             if not reply.tool_calls:
                 if not reply.content.strip():
                     raise ModelFailure("大模型返回了空回答")

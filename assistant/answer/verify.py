@@ -3,15 +3,22 @@
 Every number in the prose must be a cited figure, a number computed by code and listed as
 derived, a year, an ordinal, or stand inside a quotation; every quotation must be a verbatim
 substring of a cited passage; every citation must resolve to the store (figure value and line,
-passage text in its report). Whitespace is ignored when comparing quotations, because PDFs and
-crawled pages break lines inside sentences.
+passage text in its report); and, given the question, the answer must be about it (`agreement`).
+Whitespace is ignored when comparing quotations, because PDFs and crawled pages break lines
+inside sentences. A model's answer must also claim something that holds (`claim_problems`): an
+answer with nothing to check is not verified.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Optional
 
+from assistant.answer.agreement import disagreements
+from assistant.answer.claims import conclusions, disagreement, reports_meant
 from assistant.answer.evidence import Finalized
+from assistant.answer.question import FIGURE_INTENTS, Question, entities_of
 from assistant.store import IndexDatabase
 
 _QUOTE = re.compile(r"“([^”]*)”|「([^」]*)」")
@@ -20,13 +27,17 @@ _NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _YEAR_AFTER = re.compile(r"^\s*(?:年|—|-|至)")
 _ORDINAL_BEFORE = re.compile(r"(?:第|前|No\.?)\s*$")
 _LIST_ITEM_AFTER = re.compile(r"^(?:[.、)）]\s|是)")
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?、“”「」\s]+")
+_MIN_REPEATED = 6
 
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def verify(final: Finalized, db: IndexDatabase) -> list[str]:
+def verify(final: Finalized, db: IndexDatabase, question: Optional[Question] = None) -> list[str]:
+    """Problems that keep the answer from being shown as verified; with the question, also whether
+    the answer is about what it asked (`agreement`)."""
     problems = [f"引用标记 {m} 不对应任何证据" for m in final.unknown_markers]
     problems += _citation_problems(final, db)
     quoted_sources = [_squeeze(c["text"]) for c in final.citations if c["kind"] == "quote"]
@@ -34,6 +45,8 @@ def verify(final: Finalized, db: IndexDatabase) -> list[str]:
     allowed = [c["value"] for c in final.citations if c["kind"] == "figure"]
     allowed += [v for d in final.derived for v in d["values"]]
     problems += unsupported_numbers(final.answer, allowed)
+    if question is not None:
+        problems += disagreements(question, final, db)
     return problems
 
 
@@ -55,7 +68,7 @@ def quotations(text: str) -> list[str]:
 
 def stated_numbers(text: str) -> list[float]:
     """Numbers stated in prose: outside quotations and citation markers, not years or ordinals."""
-    prose = _MARKER.sub(" ", _QUOTE.sub(lambda m: " " * len(m.group(0)), text))
+    prose = _MARKER.sub(" ", unquoted(text))
     found = []
     for match in _NUMBER.finditer(prose):
         value = float(match.group(1).replace(",", "") + (match.group(2) or ""))
@@ -65,6 +78,11 @@ def stated_numbers(text: str) -> list[float]:
             continue
         found.append(value)
     return found
+
+
+def unquoted(text: str) -> str:
+    """The text with its quotations blanked (same length): what the answer says in its own words."""
+    return _QUOTE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _is_year(value: float, after: str) -> bool:
@@ -90,3 +108,63 @@ def _citation_problems(final: Finalized, db: IndexDatabase) -> list[str]:
         elif _squeeze(citation["text"]) not in _squeeze(db.report_text(report_id)):
             problems.append(f"引文“{citation['text'][:30]}”不在报告 {source} 中")
     return problems
+
+
+def claim_problems(final: Finalized, question: Question, db: IndexDatabase, instructions: Sequence[str] = ()) -> list[str]:
+    """What a model's answer claims, beyond its numbers and quotations being right: it repeats no
+    instruction-like passage a report carried, its conclusions about reports agree with their
+    findings, and it makes at least one supported claim of the kind the question asks for.
+    Nothing to check is not the same as checked."""
+    problems = repeated_instructions(final.answer, instructions)
+    problems += conclusion_problems(final, question, db)
+    if not problems and not makes_supported_claim(final, question, db, instructions):
+        problems.append({"narrative": "回答没有引用所问单位报告的原文",
+                         "findings": "回答没有给出核对结果"}.get(question.intent, "回答没有给出所问的数据"))
+    return problems
+
+
+def repeated_instructions(text: str, instructions: Sequence[str]) -> list[str]:
+    """A clause of an instruction-like report passage that the answer repeats (quoted or not)."""
+    answer = _squeeze(_MARKER.sub("", text))
+    for passage in instructions:
+        for clause in _CLAUSE_BREAK.split(passage):
+            if len(clause) >= _MIN_REPEATED and clause in answer:
+                return [f"回答复述了报告中疑似指令的文字『{clause[:20]}』"]
+    return []
+
+
+def conclusion_problems(final: Finalized, question: Question, db: IndexDatabase) -> list[str]:
+    """Each conclusion about a report that its findings in the store contradict."""
+    found = conclusions(unquoted(final.answer))
+    if not found:
+        return []
+    entities = entities_of(db)
+    cited = _cited_reports(final, db)
+    return [problem for c in found if (problem := disagreement(c, reports_meant(c, question, cited, db, entities), db))]
+
+
+def makes_supported_claim(final: Finalized, question: Question, db: IndexDatabase, instructions: Sequence[str] = ()) -> bool:
+    """A figure question is answered by a stated, cited number; a narrative question by a verbatim
+    quotation of the asked body's report (not of an instruction-like passage); a findings question
+    by a check's result or a conclusion the findings bear out."""
+    if question.intent in FIGURE_INTENTS:
+        backed = any(c["kind"] == "figure" for c in final.citations) or bool(final.derived)
+        return backed and bool(stated_numbers(final.answer))
+    if question.intent == "findings":
+        return bool(final.derived) or bool(conclusions(unquoted(final.answer)))
+    planted = [_squeeze(passage) for passage in instructions]
+    sources = [_squeeze(c["text"]) for c in final.citations if c["kind"] == "quote" and _asked_body(c, question, db)]
+    return any(quote and any(quote in source for source in sources) and not any(quote in p for p in planted)
+               for quote in quotations(final.answer))
+
+
+def _asked_body(citation: dict, question: Question, db: IndexDatabase) -> bool:
+    if not question.bodies:
+        return True
+    stored = db.report_by_source(citation["report"])
+    return stored is not None and stored.body_key in question.bodies
+
+
+def _cited_reports(final: Finalized, db: IndexDatabase) -> list:
+    sources = dict.fromkeys(c["report"] for c in final.citations)
+    return [stored for source in sources if (stored := db.report_by_source(source))]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Iterator
 
-import pandas as pd
 import streamlit as st
 
+from assistant.app.source_view import around, report_label
 from assistant.app.state import assistant, ingestor, shown_errors
 from assistant.catalogue import key_label
+from assistant.check.evidence import fmt
 from assistant.models import Answer
 
 EXAMPLES = ["定海区2021年新收申请多少件", "2024年哪些单位行政诉讼败诉不为零", "越城区存在哪些主要问题", "哪些单位提到政务新媒体"]
@@ -29,10 +29,10 @@ def render() -> None:
         year = columns[2].selectbox("年度", [0] + years, format_func=lambda y: str(y) if y else "全部", key="chat_year")
     if not reports:
         st.info("索引是空的：请先在“索引”页入库报告。")
+    st.caption("例如：" + "；".join(EXAMPLES))
     history: list[tuple[str, Answer]] = st.session_state.setdefault("chat_history", [])
     for question, answer in history:
         _show(question, answer)
-    st.caption("例如：" + "；".join(EXAMPLES))
     question = st.chat_input("请输入问题，例如“定海区2021年新收申请多少件”")
     if question:
         with st.chat_message("user"):
@@ -65,12 +65,29 @@ def _details(answer: Answer) -> None:
     st.markdown(f"{mode} {check}")
     if answer.note:
         st.caption(answer.note)
-    figures = [c for c in answer.citations if c["kind"] == "figure"]
-    if figures:
-        st.dataframe(pd.DataFrame([{"序号": answer.citations.index(c) + 1, "报告": Path(c["report"]).name,
-                                    "数据项": key_label(c["key"]), "数值": c["value"], "行": c["line"]} for c in figures]),
-                     hide_index=True)
-    for number, citation in enumerate(answer.citations, 1):
-        if citation["kind"] == "quote":
-            with st.expander(f"[{number}] {Path(citation['report']).name} 第{citation['section']}部分 第{citation['line']}行"):
-                st.markdown(f"> {citation['text']}")
+    _citations(answer.citations)
+
+
+def _citations(citations: list[dict]) -> None:
+    """Each citation names its report by body and year and opens on the cited source lines."""
+    db = ingestor().db
+    texts: dict[str, tuple[str, str]] = {}
+    for number, citation in enumerate(citations, 1):
+        source = citation["report"]
+        if source not in texts:
+            stored = db.report_by_source(source)
+            texts[source] = ((report_label(stored.body, stored.year, source), db.report_text(stored.id)) if stored
+                             else (report_label(None, None, source), ""))
+        name, text = texts[source]
+        line = citation["line"]
+        if citation["kind"] == "figure":
+            label = f"[{number}] {name} · {key_label(citation['key'])}：{fmt(citation['value'])}（第{line}行）"
+            last = line
+        else:
+            label = f"[{number}] {name} · 第{citation['section']}部分 第{line}行"
+            last = line + citation["text"].count("\n")
+        with st.expander(label):
+            if text:
+                st.markdown(around(text, line, last), unsafe_allow_html=True)
+            else:
+                st.caption("索引中找不到该报告的原文。")

@@ -7,7 +7,8 @@ import streamlit as st
 from assistant.app.pickers import pick_report
 from assistant.app.state import settings, shown_errors
 from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
+from assistant.draft.document import to_markdown
+from assistant.draft.word import to_docx
 from assistant.draft.polish import Polisher, polish_memo
 
 
@@ -16,10 +17,10 @@ def render() -> None:
     picked = pick_report("memo")
     if picked is None:
         return
-    report, findings, previous = picked
+    report = picked.report
     if st.button("生成审查意见", type="primary", key="memo_generate"):
         with shown_errors("生成审查意见"), st.spinner("正在起草…"):
-            memo = build_memo(report, findings, previous)
+            memo = build_memo(picked.report, picked.findings, picked.previous, source_name=picked.name)
             if settings().llm_model:
                 polisher = Polisher(settings())
                 polish_memo(memo, polisher)

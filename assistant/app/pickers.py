@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import streamlit as st
 
@@ -15,7 +15,13 @@ from assistant.load import load_file
 from assistant.models import Finding, Report
 from assistant.parse import extract
 
-Picked = tuple[Report, list[Finding], Optional[Report]]
+
+class Picked(NamedTuple):
+    report: Report
+    findings: list[Finding]
+    previous: Optional[Report]
+    name: str
+    """The file's own name (an upload's name as uploaded), never a path on the server."""
 
 
 def pick_report(key: str) -> Optional[Picked]:
@@ -29,7 +35,7 @@ def pick_report(key: str) -> Optional[Picked]:
         db = ingestor().db
         with shown_errors("读取报告"):
             report = db.load_report(choices[label])
-            return report, db.findings(choices[label]), previous_in_index(report, db)
+            return Picked(report, db.findings(choices[label]), previous_in_index(report, db), Path(report.source).name)
         return None
     upload = st.file_uploader("上传年度报告（TXT、Markdown、HTML、DOCX、PDF，50 MB 以内）", type=UPLOAD_TYPES,
                               key=f"{key}_upload")
@@ -38,5 +44,5 @@ def pick_report(key: str) -> Optional[Picked]:
     with shown_errors("读取上传的文件"):
         path = save_upload(upload, Path(tempfile.gettempdir()) / "audit_uploads")
         report = extract(load_file(path))
-        return report, check_report(report), None
+        return Picked(report, check_report(report), None, Path(upload.name).name)
     return None

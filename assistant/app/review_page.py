@@ -1,18 +1,26 @@
-"""年报审核: one report's figures laid out like the official tables, failing cells highlighted,
-findings by severity with their evidence lines, and the text of each section."""
+"""年报审核: one report's findings by severity with the source lines they rest on, its figures laid
+out as the official tables with failing cells marked, and every section's text with line numbers.
+
+Severities are words on a coloured badge (not emoji, which render as boxes without an emoji font);
+labels are never cut: tables are HTML that wraps, not fixed-width grids."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from assistant import catalogue
 from assistant.app.pickers import pick_report
+from assistant.app.source_view import CONTEXT, escape, numbered_lines, report_label
 from assistant.check.evidence import fmt
+from assistant.draft.memo import RULE_NAMES, plain_wording
+from assistant.draft.official_tables import OfficialTable, official_tables
 from assistant.models import CellStatus, Finding, Report
 
-SEVERITIES = {"error": ("错误", "🔴"), "warning": ("警告", "🟠"), "info": ("提示", "🔵")}
+SEVERITIES = {"error": ("错误", "red"), "warning": ("警告", "orange"), "info": ("提示", "blue")}
 _MARKS = {CellStatus.BLANK: "空", CellStatus.MISSING: "缺", CellStatus.AMBIGUOUS: "?"}
+_TEMPLATES = {"2021": "2021年格式", "2019": "2019年试行格式"}
+_CELL = "border:1px solid #d0d4da;padding:4px 8px;vertical-align:middle"
+_FLAGGED = "background:#ffd6d6;font-weight:600"
+_TITLES = "background:#f1f3f5;font-weight:600;text-align:center"
 
 
 def render() -> None:
@@ -20,64 +28,77 @@ def render() -> None:
     picked = pick_report("review")
     if picked is None:
         return
-    report, findings, _ = picked
+    report, findings = picked.report, picked.findings
     meta = report.meta
-    st.subheader(meta.title or report.source)
-    columns = st.columns(4)
-    columns[0].metric("机关", meta.body or "未识别")
-    columns[1].metric("年度", meta.year or "未识别")
-    columns[2].metric("表格格式", meta.template or "未识别")
-    columns[3].metric("错误 / 警告 / 提示", " / ".join(str(sum(f.severity == s for f in findings)) for s in SEVERITIES))
+    st.subheader(f"{report_label(meta.body, meta.year, picked.name)} 政府信息公开工作年度报告")
+    st.markdown(f"**机关**：{meta.body or '未识别'}　**年度**：{meta.year or '未识别'}　"
+                f"**表格格式**：{_TEMPLATES.get(meta.template or '', '未识别')}　**来源文件**：{escape(picked.name)}")
+    st.markdown("**核对结果**：" + " ".join(
+        f":{colour}-badge[{label} {sum(f.severity == s for f in findings)}]" for s, (label, colour) in SEVERITIES.items()))
     flagged = {key for f in findings if f.severity in ("error", "warning") for key in f.keys}
     tab_findings, tab_tables, tab_sections = st.tabs(["核对结果", "统计表", "正文"])
     with tab_findings:
         _findings(report, findings)
     with tab_tables:
-        _tables(report, flagged)
+        st.caption("红色底纹为核对出问题的单元格；空=空白未填，缺=缺失，?=连写数字无法唯一拆分。")
+        for table in official_tables(meta.template or "2021"):
+            st.markdown(f"**{table.caption}**")
+            st.markdown(_table_html(table, report, flagged), unsafe_allow_html=True)
     with tab_sections:
         for span in report.sections:
             with st.expander(f"{span.title}（第{span.start_line}–{span.end_line}行）"):
-                st.text(report.document.text[span.body_start : span.end].strip()[:6000])
+                st.markdown(numbered_lines(report.document.text, span.start_line, span.end_line),
+                            unsafe_allow_html=True)
 
 
 def _findings(report: Report, findings: list[Finding]) -> None:
     if not findings:
         st.success("各项核对均未发现问题。")
-    for severity, (label, icon) in SEVERITIES.items():
+    for severity, (label, colour) in SEVERITIES.items():
         group = [f for f in findings if f.severity == severity]
         if group:
-            st.markdown(f"#### {icon} {label}（{len(group)}）")
+            st.markdown(f"#### :{colour}[{label}]（{len(group)}）")
         for finding in group:
-            with st.expander(f"{finding.rule}：{finding.message[:60]}{'…' if len(finding.message) > 60 else ''}"):
-                st.markdown(finding.message)
-                for evidence in finding.evidence:
-                    st.code(f"第{evidence.line}行：{evidence.text}", language=None)
+            with st.expander(f"{label}｜{plain_wording(finding.message)}"):
+                lines = sorted({e.line for e in finding.evidence if e.line > 0})
+                for first, last in _runs(lines):
+                    st.markdown(numbered_lines(report.document.text, first - CONTEXT, last + CONTEXT, lines),
+                                unsafe_allow_html=True)
+                st.caption(f"核对项目：{RULE_NAMES.get(finding.rule, finding.rule)}（{finding.rule}）")
 
 
-def _table(rows: list[tuple[str, list[str]]], header: list[str], report: Report, flagged: set[str]):
-    def value(key: str) -> str:
-        cell = report.cell(key)
-        return "" if cell is None else _MARKS.get(cell.status, fmt(cell.value))
+def _runs(lines: list[int]) -> list[tuple[int, int]]:
+    """Evidence lines grouped into windows that would overlap when shown with their context."""
+    runs: list[tuple[int, int]] = []
+    for line in lines:
+        if runs and line - runs[-1][1] <= 2 * CONTEXT + 1:
+            runs[-1] = (runs[-1][0], line)
+        else:
+            runs.append((line, line))
+    return runs
 
-    frame = pd.DataFrame([[value(k) for k in keys] for _, keys in rows], index=[label for label, _ in rows],
-                         columns=header)
-    marks = pd.DataFrame([["background-color: #ffd6d6" if k in flagged else "" for k in keys] for _, keys in rows],
-                         index=frame.index, columns=header)
-    return frame.style.apply(lambda _: marks, axis=None)
 
-
-def _tables(report: Report, flagged: set[str]) -> None:
-    template = report.meta.template or "2021"
-    st.caption("红色底纹为核对出问题的单元格；空=空白未填，缺=缺失，?=连写数字无法唯一拆分。")
-    st.markdown("**二、主动公开政府信息情况**")
-    for row in catalogue.active_rows(template):
-        st.dataframe(_table([(row.label, [f"{row.stem}.{c}" for c, _ in row.columns])], [l for _, l in row.columns],
-                            report, flagged))
-    st.markdown("**三、收到和处理政府信息公开申请情况**")
-    st.dataframe(_table([(label, [f"requests.{row}.{c}" for c, _ in catalogue.APPLICANT_COLUMNS])
-                         for row, label in catalogue.request_rows(template)],
-                        [l for _, l in catalogue.APPLICANT_COLUMNS], report, flagged), height=920)
-    st.markdown("**四、行政复议、行政诉讼情况**")
-    st.dataframe(_table([(label, [f"appeals.{group}.{o}" for o, _ in catalogue.APPEAL_OUTCOMES])
-                         for group, label in catalogue.APPEAL_GROUPS],
-                        [l for _, l in catalogue.APPEAL_OUTCOMES], report, flagged))
+def _table_html(table: OfficialTable, report: Report, flagged: set[str]) -> str:
+    """One official table: rows of column titles where the form changes them, cells shaded when a
+    finding names them; the last cell of a short row spans the rest of the width."""
+    rows = []
+    for row in table.rows:
+        label_style = _TITLES if row.titles else "text-align:left;font-weight:500"
+        cells = [f'<th style="{_CELL};{label_style}">{escape(row.label)}</th>']
+        for index, text in enumerate(row.cells):
+            span = table.width - len(row.cells) + 1 if index == len(row.cells) - 1 else 1
+            colspan = f' colspan="{span}"' if span > 1 else ""
+            if row.titles:
+                cells.append(f'<th{colspan} style="{_CELL};{_TITLES}">{escape(text)}</th>')
+            else:
+                cell = report.cell(text)
+                value = "" if cell is None else _MARKS.get(cell.status, fmt(cell.value))
+                style = f"{_CELL};text-align:center" + (f";{_FLAGGED}" if text in flagged else "")
+                cells.append(f'<td{colspan} style="{style}">{escape(value)}</td>')
+        if not row.cells:
+            cells.append(f'<td colspan="{table.width}" style="{_CELL}"></td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    label_share = 40 if table.width > 3 else 28
+    columns = f'<col style="width:{label_share}%">' + f'<col style="width:{(100 - label_share) / table.width:.2f}%">' * table.width
+    return ('<table class="official-table" style="border-collapse:collapse;width:100%;font-size:0.9rem;'
+            f'table-layout:fixed"><colgroup>{columns}</colgroup>' + "".join(rows) + "</table>")

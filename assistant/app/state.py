@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from assistant.answer import Assistant
+from assistant.app.source_view import report_label
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.ingest import Ingestor
@@ -33,9 +34,19 @@ def ingestor() -> Ingestor:
     return _ingestor(str(settings().index_dir))
 
 
+@st.cache_resource(show_spinner=False)
+def _retriever(index_dir: str) -> Retriever:
+    store = _ingestor(index_dir)
+    return Retriever(store.db, store.vectors)
+
+
+def retriever() -> Retriever:
+    """One per index, so the keyword index is rebuilt only when the store changes."""
+    return _retriever(str(settings().index_dir))
+
+
 def assistant() -> Assistant:
-    store = ingestor()
-    return Assistant(store.db, Retriever(store.db, store.vectors), settings())
+    return Assistant(ingestor().db, retriever(), settings())
 
 
 def safe_name(name: str) -> str:
@@ -72,5 +83,4 @@ def shown_errors(action: str) -> Iterator[None]:
 
 def report_choices() -> dict[str, int]:
     """Reports in the index, labelled for a select box."""
-    return {f"{r.body or Path(r.source).name} {r.year or ''}（{Path(r.source).name}）": r.id
-            for r in ingestor().db.reports()}
+    return {f"{report_label(r.body, r.year, r.source)}（{Path(r.source).name}）": r.id for r in ingestor().db.reports()}

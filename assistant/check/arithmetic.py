@@ -1,19 +1,18 @@
 """勾稽关系: the equations of the section 三 and 四 tables (REQ_*, APPEAL_TOTAL).
 
-An equation with a blank or unreadable cell is not passed silently: it is reported as unable to
-run (with whether it would hold if the blanks were 0, which is what a reviewer asks next).
+An equation with a blank or unreadable cell is not passed silently: the table's CELL_BLANK finding
+(`check.cells`) says which checks could not run because of its blank cells, and whether they would
+hold with blanks read as 0; an equation that fails even then is a warning here, naming its cells.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from assistant import catalogue
 from assistant.catalogue import KeyEquation, key_label
 from assistant.check.evidence import cells_evidence, fmt
 from assistant.models import CellStatus, Finding, Report
 
-_RULE_NAMES = {
+RULE_NAMES = {
     "REQ_BALANCE": "新收+上年结转=办理结果总计+结转下年度",
     "REQ_TOTAL_ROW": "（七）总计=各项办理结果之和",
     "REQ_TOTAL_COL": "总计=各类申请人之和",
@@ -21,24 +20,31 @@ _RULE_NAMES = {
 }
 
 
-def check_arithmetic(report: Report) -> list[Finding]:
+def table_equations(report: Report) -> list[KeyEquation]:
+    """The equations of the report's template whose table is there (not every cell missing)."""
     template = report.meta.template or "2021"
+    single_other = catalogue.single_other_row(template, report.figures)
+    equations = catalogue.request_equations(template, single_other) + catalogue.appeal_equations()
+    return [eq for eq in equations
+            if not all(report.cell(key).status == CellStatus.MISSING for key in eq.lhs + eq.rhs)]
+
+
+def blocked_equations(report: Report) -> list[KeyEquation]:
+    """Equations that cannot run as printed: some cell is blank or unreadable (blank is not 0)."""
+    return [eq for eq in table_equations(report) if any(report.value(key) is None for key in eq.lhs + eq.rhs)]
+
+
+def holds_with_blanks_as_zero(report: Report, equation: KeyEquation) -> bool:
+    left, right = _sides(report, equation)
+    return abs(left - right) <= 1e-6
+
+
+def check_arithmetic(report: Report) -> list[Finding]:
+    blocked = blocked_equations(report)
     findings: list[Finding] = []
-    blocked: dict[str, list[KeyEquation]] = defaultdict(list)
-    for equation in catalogue.request_equations(template) + catalogue.appeal_equations():
-        cells = [report.cell(key) for key in equation.lhs + equation.rhs]
-        if all(cell.status == CellStatus.MISSING for cell in cells):
-            continue
-        if any(cell.value is None for cell in cells):
-            blocked[equation.rule].append(equation)
-            continue
-        left, right = _sides(report, equation)
-        if abs(left - right) > 1e-6:
-            findings.append(_violation(report, equation, left, right))
-    for rule, equations in blocked.items():
-        findings.append(_cannot_run(report, rule, equations))
-        findings.extend(_violation(report, eq, *sides, blanks_as_zero=True)
-                        for eq in equations for sides in [_sides(report, eq)] if abs(sides[0] - sides[1]) > 1e-6)
+    for equation in table_equations(report):
+        if not holds_with_blanks_as_zero(report, equation):
+            findings.append(_violation(report, equation, *_sides(report, equation), blanks_as_zero=equation in blocked))
     return findings
 
 
@@ -47,28 +53,19 @@ def _sides(report: Report, equation: KeyEquation) -> tuple[float, float]:
     return (sum(report.value(k) or 0 for k in equation.lhs), sum(report.value(k) or 0 for k in equation.rhs))
 
 
+def _side(report: Report, keys: tuple[str, ...], total: float) -> str:
+    """A sum as a reviewer writes it: '31 + 0 + 1 = 32', or '填报的总计为35' for a single cell."""
+    if len(keys) == 1:
+        return f"填报的{key_label(keys[0]).rsplit('·', 1)[-1]}为{fmt(total)}"
+    return " + ".join(fmt(report.value(k)) for k in keys) + f" = {fmt(total)}"
+
+
 def _violation(report: Report, equation: KeyEquation, left: float, right: float,
                blanks_as_zero: bool = False) -> Finding:
     """An equation that fails: an error as printed; only a warning when it fails with blanks read as 0."""
-    def side(keys: tuple[str, ...]) -> str:
-        return " + ".join(fmt(report.value(k)) for k in keys)
-
     caveat = "（空白单元格按0计）" if blanks_as_zero else ""
-    message = (f"{equation.scope}不满足“{_RULE_NAMES[equation.rule]}”{caveat}：{side(equation.lhs)} = {fmt(left)}，"
-               f"而{side(equation.rhs)} = {fmt(right)}，相差{fmt(abs(left - right))}。请核对并更正表格数据。")
+    message = (f"{equation.scope}不满足“{RULE_NAMES[equation.rule]}”{caveat}：{_side(report, equation.lhs, left)}，"
+               f"{_side(report, equation.rhs, right)}，相差{fmt(abs(left - right))}。请核对并更正表格数据。")
     keys = list(equation.lhs + equation.rhs)
     return Finding(rule=equation.rule, severity="warning" if blanks_as_zero else "error", message=message, keys=keys,
                    evidence=cells_evidence(report, keys))
-
-
-def _cannot_run(report: Report, rule: str, equations: list[KeyEquation]) -> Finding:
-    empty = sorted({k for eq in equations for k in eq.lhs + eq.rhs if report.value(k) is None},
-                   key=lambda k: catalogue.template_keys(report.meta.template or "2021").index(k))
-    as_zero_fail = [eq.scope for eq in equations if abs(_sides(report, eq)[0] - _sides(report, eq)[1]) > 1e-6]
-    verdict = (f"若空白按0计，仍有{len(as_zero_fail)}处不成立（{'、'.join(as_zero_fail[:5])}）" if as_zero_fail
-               else "若空白按0计则全部成立")
-    labels = "、".join(key_label(k) for k in empty[:6]) + ("等" if len(empty) > 6 else "")
-    message = (f"{rule}（{_RULE_NAMES[rule]}）有{len(equations)}处无法核对，因为以下单元格为空白或无法识别：{labels}；"
-               f"{verdict}。请补填数字（没有的填0）。")
-    return Finding(rule="CELL_BLANK", severity="warning", message=message, keys=empty,
-                   evidence=cells_evidence(report, empty[:6]))

@@ -3,10 +3,10 @@ section 五, and the checked tables as an appendix (cells named by a finding are
 
 from __future__ import annotations
 
-from assistant import catalogue
 from assistant.check.evidence import fmt
-from assistant.draft.document import Bullets, Document, Heading, Paragraph, Quote, Table
-from assistant.draft.memo import SEVERITY_TITLES, Memo
+from assistant.draft.document import Bullets, Document, Heading, Paragraph, Quote, Salutation, Table
+from assistant.draft.memo import RULE_NAMES, SEVERITY_TITLES, Memo, MemoFigure, MemoFinding
+from assistant.draft.official_tables import official_tables
 from assistant.models import CellStatus
 
 _TEMPLATES = {"2021": "2021年格式（国办公开办函〔2021〕30号）", "2019": "2019年试行格式（国办公开办函〔2019〕60号）"}
@@ -14,23 +14,25 @@ _CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
 def memo_document(memo: Memo) -> Document:
+    """Numbered as official documents are (一、 / （一） / 1.), each level without gaps; rule ids
+    only in the last appendix, so everything above it can be pasted as it is."""
     document = Document(memo.title)
-    document.add(Paragraph(f"审查对象：{memo.body or '（未识别）'}；报告年度：{memo.year or '（未识别）'}；"
-                           f"表格格式：{_TEMPLATES.get(memo.template or '', '未识别')}；来源文件：{memo.source}"))
+    if memo.body:
+        document.add(Salutation(f"{memo.body}："))
+    year = f"{memo.year}年" if memo.year else ""
+    document.add(Paragraph(f"经审查你单位{year}政府信息公开工作年度报告（来源文件：{memo.source}；表格格式："
+                           f"{_TEMPLATES.get(memo.template or '', '未识别')}），现提出审查意见如下。"))
     document.add(Heading(1, "一、总体意见"), Paragraph(memo.verdict))
     document.add(Heading(1, "二、发现的问题"))
+    severities = [s for s in SEVERITY_TITLES if any(f.severity == s for f in memo.findings)]
     number = 0
-    for index, severity in enumerate(("error", "warning", "info")):
-        group = [f for f in memo.findings if f.severity == severity]
-        if not group:
-            continue
-        document.add(Heading(2, f"（{_CHINESE_ORDINALS[index]}）{SEVERITY_TITLES[severity]}"))
-        for finding in group:
+    for ordinal, severity in zip(_CHINESE_ORDINALS, severities):
+        document.add(Heading(2, f"（{ordinal}）{SEVERITY_TITLES[severity]}"))
+        for finding in (f for f in memo.findings if f.severity == severity):
             number += 1
-            document.add(Paragraph(f"{number}. 【{finding.rule}】{finding.message}"))
+            document.add(Paragraph(f"{number}. {finding.message}"))
             if finding.figures:
-                document.add(Bullets([f"涉及数据：{f.label} = {fmt(f.value) if f.value is not None else '（' + (f.raw or '空白') + '）'}"
-                                      f"（第{f.line}行）" for f in finding.figures]))
+                document.add(Bullets([f"涉及数据：{f.label}，{_figure_value(f)}（第{f.line}行）" for f in finding.figures]))
             for line, text in finding.quotes:
                 if text:
                     document.add(Quote(f"原文第{line}行：{text}"))
@@ -39,9 +41,23 @@ def memo_document(memo: Memo) -> Document:
         document.add(Paragraph("未发现问题。"))
     document.add(Heading(1, "三、对“存在的主要问题及改进情况”的评价"))
     document.add(*_assessment_blocks(memo))
-    document.add(Heading(1, "附件：核对后的统计表"))
+    document.add(Heading(1, "附件1：核对后的统计表", new_page=True))
+    document.add(Paragraph("标注▲的单元格为审查发现问题所涉及的单元格；空=空白未填，缺=缺失，?=连写数字无法唯一拆分。"))
     document.add(*_tables(memo))
+    if memo.findings:
+        document.add(Heading(1, "附件2：问题与核对规则对照"))
+        document.add(Table(["问题序号", "问题类型", "规则编号"],
+                           [[str(n), RULE_NAMES.get(f.rule, f.rule), f.rule] for n, f in enumerate(_numbered(memo), 1)]))
     return document
+
+
+def _numbered(memo: Memo) -> list[MemoFinding]:
+    """Findings in the order the memo numbers them (by severity)."""
+    return [f for severity in SEVERITY_TITLES for f in memo.findings if f.severity == severity]
+
+
+def _figure_value(figure: MemoFigure) -> str:
+    return f"填报为{fmt(figure.value)}" if figure.value is not None else f"{figure.raw or '空白'}"
 
 
 def _assessment_blocks(memo: Memo) -> list:
@@ -73,9 +89,7 @@ def _assessment_blocks(memo: Memo) -> list:
 
 def _tables(memo: Memo) -> list[Table]:
     report = memo.report
-    flagged = {key for finding in memo.findings if finding.severity in ("error", "warning") for key in
-               [f.key for f in finding.figures]}
-    template = report.meta.template or "2021"
+    flagged = {key for finding in memo.findings if finding.severity in ("error", "warning") for key in finding.keys}
 
     def cell(key: str) -> str:
         found = report.cell(key)
@@ -84,13 +98,9 @@ def _tables(memo: Memo) -> list[Table]:
         text = {CellStatus.BLANK: "空", CellStatus.MISSING: "缺", CellStatus.AMBIGUOUS: "?"}.get(found.status, fmt(found.value))
         return f"▲{text}" if key in flagged else text
 
-    active = Table(["信息内容", "项目", "数值"], [[row.label, label, cell(f"{row.stem}.{column}")]
-                                                for row in catalogue.active_rows(template) for column, label in row.columns],
-                   "二、主动公开政府信息情况")
-    requests = Table(["项目"] + [label for _, label in catalogue.APPLICANT_COLUMNS],
-                     [[label] + [cell(f"requests.{row}.{c}") for c, _ in catalogue.APPLICANT_COLUMNS]
-                      for row, label in catalogue.request_rows(template)], "三、收到和处理政府信息公开申请情况")
-    appeals = Table(["类别"] + [label for _, label in catalogue.APPEAL_OUTCOMES],
-                    [[label] + [cell(f"appeals.{group}.{o}") for o, _ in catalogue.APPEAL_OUTCOMES]
-                     for group, label in catalogue.APPEAL_GROUPS], "四、行政复议、行政诉讼情况")
-    return [active, requests, appeals]
+    tables = []
+    for table in official_tables(report.meta.template or "2021"):
+        rows = [[row.label] + [text if row.titles else cell(text) for text in row.cells]
+                + [""] * (table.width - len(row.cells)) for row in table.rows]
+        tables.append(Table(rows[0], rows[1:], table.caption))
+    return tables

@@ -33,10 +33,13 @@ def report_for_memo(name: str, db: Optional[IndexDatabase]) -> tuple[Report, lis
     entities = Entities.from_reports(db.reports())
     bodies = entities.find(name, entities.bodies)
     if not bodies:
-        raise InputError(name, "既不是文件，也不是索引中的单位名称（例如：定海区 2021）")
-    candidates = [r for r in db.reports(body_key=bodies[0][0]) if not year_match or r.year == int(year_match.group(1))]
+        raise InputError(name, f"既不是文件，也不是索引中的单位名称（例如：定海区 2021）；{db.coverage().sentence()}")
+    of_body = db.reports(body_key=bodies[0][0])
+    candidates = [r for r in of_body if not year_match or r.year == int(year_match.group(1))]
     if not candidates:
-        raise InputError(name, "索引中没有该单位该年度的报告")
+        years = "、".join(str(r.year) for r in of_body if r.year)
+        raise InputError(name, f"索引中没有{of_body[0].body or '该单位'}{year_match.group(1)}年度的报告"
+                               f"（该单位有{years or '年度不明'}年度的报告）；{db.coverage().sentence()}")
     stored = max(candidates, key=lambda r: r.year or 0)
     report = db.load_report(stored.id)
     return report, db.findings(stored.id), previous_in_index(report, db)

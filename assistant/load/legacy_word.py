@@ -56,7 +56,6 @@ def _convert_to_docx(soffice: str, data: bytes, source: str, kind: str) -> bytes
         try:
             process.wait(timeout=CONVERT_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            _kill_group(process)
             raise InputError(source, f"{kind} 文件转换超时（LibreOffice 超过 {CONVERT_TIMEOUT_S} 秒未完成）") from None
         finally:
             _kill_group(process)

@@ -84,12 +84,12 @@ def read_row(text: str, match: RowMatch) -> RowReading:
         tokens = _cell_lines(rest, match.label_end + len(first_line) + 1, len(columns))
         return _delimited(match, tokens, region)
     if "|" in first_line:
-        tokens = _split_tokens(first_line, "|", match.label_end)
+        tokens = split_cells(first_line, "|", match.label_end)
         if len(tokens) < len(columns) and not any(token for token, _ in tokens):
             tokens = _next_pipe_row(rest, match.label_end + len(first_line) + 1)
         return _delimited(match, tokens, region)
     if "\t" in first_line.strip(" "):
-        tokens = _split_tokens(first_line, "\t", match.label_end)
+        tokens = split_cells(first_line, "\t", match.label_end)
         return _delimited(match, tokens, region)
     if first_line.strip() or not rest:
         return _inline(match, first_line, region)
@@ -101,7 +101,7 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     return _delimited(match, tokens, region)
 
 
-def _split_tokens(line: str, separator: str, base: int) -> list[tuple[str, int]]:
+def split_cells(line: str, separator: str, base: int) -> list[tuple[str, int]]:
     """Cells of a delimited row with their offsets; the empty ends outside the first and last
     separator ('| a | b |') and Markdown rule cells ('---', ':--:') are not cells."""
     tokens: list[tuple[str, int]] = []
@@ -120,7 +120,7 @@ def _split_tokens(line: str, separator: str, base: int) -> list[tuple[str, int]]
 def _next_pipe_row(block: str, base: int) -> list[tuple[str, int]]:
     position = 0
     for line in block.split("\n"):
-        tokens = _split_tokens(line, "|", base + position)
+        tokens = split_cells(line, "|", base + position)
         if tokens:
             return tokens
         position += len(line) + 1

@@ -10,6 +10,7 @@ from assistant.check.evidence import fmt
 from assistant.models import Answer, Cell, CellStatus, CheckedReport, DecodedText, Report, SearchHit
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+DEFAULT_COLUMNS = 100
 _STATUS_MARK = {CellStatus.BLANK: "空", CellStatus.MISSING: "缺", CellStatus.AMBIGUOUS: "?"}
 
 
@@ -31,38 +32,60 @@ def _cell_text(cell: Cell | None) -> str:
     return fmt(cell.value) + mark
 
 
-def _grid(title: str, header: list[str], rows: list[tuple[str, list[Cell | None]]]) -> list[str]:
-    label_width = max(width(label) for label, _ in rows) + 2
-    col_width = max(8, *(width(h) + 2 for h in header))
-    lines = [title, pad("", label_width) + "".join(pad(h, col_width, right=True) for h in header)]
-    for label, cells in rows:
-        lines.append(pad(label, label_width) + "".join(pad(_cell_text(c), col_width, right=True) for c in cells))
+def wrap(text: str, size: int) -> list[str]:
+    """`text` cut into lines of at most `size` display columns."""
+    lines = [""]
+    for ch in text:
+        if lines[-1] and width(lines[-1] + ch) > size:
+            lines.append("")
+        lines[-1] += ch
     return lines
 
 
-def render_report(report: Report) -> str:
+def _grid(title: str, header: list[str], rows: list[tuple[str, list[Cell | None]]], columns: int) -> list[str]:
+    """A table that fits `columns` display columns: long row labels wrap, and the value columns that do not
+    fit beside the labels continue in a further block below (each block repeats the labels)."""
+    col_width = max(8, *(width(h) + 2 for h in header))
+    label_width = min(max(width(label) for label, _ in rows) + 2, max(12, columns * 2 // 5))
+    per_block = max(1, (columns - label_width) // col_width)
+    lines = [title]
+    for start in range(0, len(header), per_block):
+        shown = slice(start, start + per_block)
+        if start:
+            lines.append("")
+        lines.append(pad("", label_width) + "".join(pad(h, col_width, right=True) for h in header[shown]))
+        for label, cells in rows:
+            *above, last = wrap(label, label_width - 2)
+            lines += above
+            lines.append(pad(last, label_width) + "".join(pad(_cell_text(c), col_width, right=True) for c in cells[shown]))
+    return lines
+
+
+def render_report(report: Report, columns: int = DEFAULT_COLUMNS) -> str:
+    """The report as the official tables, fitted to a terminal `columns` wide."""
     meta = report.meta
     template = meta.template or "未识别"
-    lines = [
+    heading = [
         f"来源：{report.source}",
         f"标题：{meta.title or '（未识别）'}",
         f"机关：{meta.body or '（未识别）'}    地区：{meta.region or '（未识别）'}    年度：{meta.year or '（未识别）'}    表格格式：{template}",
         "章节：" + "；".join(f"{s.id}（第{s.start_line}–{s.end_line}行）" for s in report.sections),
-        "",
     ]
+    lines = [part for line in heading for part in wrap(line, columns)] + [""]
     used = meta.template or "2021"
     for row in catalogue.active_rows(used):
         lines += _grid(f"二、主动公开·{row.label}", [label for _, label in row.columns],
-                       [(row.label, [report.cell(f"{row.stem}.{c}") for c, _ in row.columns])])
+                       [(row.label, [report.cell(f"{row.stem}.{c}") for c, _ in row.columns])], columns)
     lines.append("")
     lines += _grid("三、收到和处理政府信息公开申请情况", [label for _, label in catalogue.APPLICANT_COLUMNS],
                    [(label, [report.cell(f"requests.{row}.{c}") for c, _ in catalogue.APPLICANT_COLUMNS])
-                    for row, label in catalogue.request_rows(used)])
+                    for row, label in catalogue.request_rows(used, catalogue.single_other_row(used, report.figures))],
+                   columns)
     lines.append("")
     lines += _grid("四、行政复议、行政诉讼情况", [label for _, label in catalogue.APPEAL_OUTCOMES],
                    [(label, [report.cell(f"appeals.{group}.{o}") for o, _ in catalogue.APPEAL_OUTCOMES])
-                    for group, label in catalogue.APPEAL_GROUPS])
-    lines += ["", "图例：空=空白未填  缺=表格中缺失  ?=连写数字无法唯一拆分  *=数字带单位或格式有误"]
+                    for group, label in catalogue.APPEAL_GROUPS], columns)
+    lines += ["", *wrap("图例：空=空白未填  缺=表格中缺失  ?=连写数字无法唯一拆分  *=数字带单位或格式有误", columns)]
     return "\n".join(lines)
 
 
@@ -85,13 +108,18 @@ def render_source_text(document: DecodedText) -> str:
 
 
 def render_hits(query: str, hits: list[SearchHit]) -> str:
+    """Hits by rank with the query's words each one contains (a fusion score means nothing to a reader)."""
+    from assistant.retrieve.tokenize import tokenize  # jieba loads only for the search command
+
     if not hits:
         return f"“{query}”：索引中没有找到相关段落。"
+    terms = list(dict.fromkeys(tokenize(query)))
     lines = [f"“{query}”：{len(hits)} 条结果"]
     for number, hit in enumerate(hits, 1):
         where = f"第{hit.start_line}行" if hit.start_line == hit.end_line else f"第{hit.start_line}–{hit.end_line}行"
+        matched = "、".join(t for t in terms if t in hit.text.lower()) or "（语义相近）"
         lines.append(f"{number}. {hit.body or '（机关未识别）'} {hit.year or ''} 第{hit.section}部分 {where}  "
-                     f"[{hit.report}]  相关度 {hit.score:.4f}")
+                     f"[{hit.report}]  命中：{matched}")
         excerpt = hit.text.replace("\n", " ")
         lines.append("   " + (excerpt if len(excerpt) <= 160 else excerpt[:160] + "…"))
     return "\n".join(lines)

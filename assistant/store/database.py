@@ -45,6 +45,33 @@ class StoredChunk(BaseModel):
     text: str
 
 
+class Coverage(BaseModel):
+    """The regions and years a set of reports covers: what a filter that matched nothing could have asked."""
+    reports: int
+    regions: list[str]
+    years: list[int]
+
+    @classmethod
+    def of(cls, regions_and_years: Sequence[tuple[Optional[str], Optional[int]]]) -> Coverage:
+        return cls(reports=len(regions_and_years), regions=sorted({r for r, _ in regions_and_years if r}),
+                   years=sorted({y for _, y in regions_and_years if y}))
+
+    def sentence(self, where: str = "索引中") -> str:
+        if not self.reports:
+            return f"{where}还没有报告"
+        regions = "、".join(self.regions) or "（未识别）"
+        years = "、".join(str(y) for y in self.years) or "（未识别）"
+        return f"{where}共有{self.reports}份报告，地区：{regions}；年度：{years}"
+
+
+class StoredWrite(BaseModel):
+    """What `write_report` did: the new report's id (None when its content was stored already), whether
+    an outdated version of the source was removed, and that version's chunk ids (to drop from Chroma)."""
+    report_id: Optional[int]
+    replaced: bool
+    removed_chunks: list[str]
+
+
 class IndexDatabase:
     def __init__(self, index_dir: Path) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -62,21 +89,33 @@ class IndexDatabase:
 
     def write_report(self, source: str, content_hash: str, body_key: Optional[str], report: Report,
                      findings: Sequence[Finding], chunks: Sequence[tuple[NarrativeChunk, list[str]]],
-                     problem_hashes: Iterable[str]) -> int:
-        """Replace whatever the index holds for `source` with this report, atomically."""
+                     problem_hashes: Iterable[str]) -> StoredWrite:
+        """Store this report as the version of `source`, atomically, unless its content is stored already.
+
+        The insert itself decides (insert-or-skip on the unique content hash, inside the transaction that
+        removes the source's outdated version), so concurrent ingests that meet the same content store it
+        once and neither fails; a look-up before the write would race with the other writer."""
         db = self._db
         document = report.document
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("DELETE FROM reports WHERE source = ?", (source,))
+            outdated = db.execute("SELECT id FROM reports WHERE source = ? AND hash != ?", (source, content_hash)).fetchone()
+            removed_chunks = self.chunk_ids(outdated["id"]) if outdated else []
+            if outdated:
+                db.execute("DELETE FROM reports WHERE id = ?", (outdated["id"],))
             meta = report.meta
-            cursor = db.execute(
+            row = db.execute(
                 "INSERT INTO reports (source, hash, title, body, body_key, region, year, template, encoding, text,"
-                " page_starts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " page_starts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
                 (source, content_hash, meta.title, meta.body, body_key, meta.region, meta.year, meta.template,
                  document.encoding, document.text, json.dumps(document.page_starts),
-                 datetime.now(timezone.utc).isoformat(timespec="seconds")))
-            report_id = cursor.lastrowid
+                 datetime.now(timezone.utc).isoformat(timespec="seconds"))).fetchone()
+            if row is None:
+                if outdated:
+                    self._bump_generation()
+                db.execute("COMMIT")
+                return StoredWrite(report_id=None, replaced=outdated is not None, removed_chunks=removed_chunks)
+            report_id = row[0]
             db.executemany(
                 "INSERT INTO figures (report_id, key, value, raw, line, page, status) VALUES (?,?,?,?,?,?,?)",
                 [(report_id, c.key, c.value, c.raw, c.line, document.page_of(c.line), c.status.value)
@@ -95,14 +134,16 @@ class IndexDatabase:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return report_id
+        return StoredWrite(report_id=report_id, replaced=outdated is not None, removed_chunks=removed_chunks)
 
     def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
+        """Replace the report's cross-report findings (nothing, if a concurrent ingest removed the report)."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("DELETE FROM findings WHERE report_id = ? AND cross_report = 1", (report_id,))
-            self._insert_findings(report_id, findings, cross=True)
+            if db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone():
+                self._insert_findings(report_id, findings, cross=True)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -223,6 +264,9 @@ class IndexDatabase:
                                 " ORDER BY id", (report_id,))
         return [Finding(rule=r["rule"], severity=r["severity"], message=r["message"], keys=json.loads(r["keys"]),
                         evidence=json.loads(r["evidence"])) for r in rows]
+
+    def coverage(self) -> Coverage:
+        return Coverage.of([(r.region, r.year) for r in self.reports()])
 
     def counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]

@@ -3,12 +3,17 @@
 Reports separate the two with a heading ('（二）改进措施'), a turn of phrase ('下一步，我局将…',
 '针对存在的问题…') or nothing at all; items are enumerated as 一是/二是, （一）, 1./1、, 首先/其次,
 or listed with semicolons after '主要表现在：'. Items are verbatim substrings of the section.
+Passages that read as instructions to an assistant (see assistant.parse.instructions) are cut out
+of the items: they are text planted in the report, not the body's problems or measures.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
+
+from assistant.parse.instructions import instruction_spans
 
 _MEASURES_START = re.compile(
     r"[（(]\s*[二三]\s*[)）]\s*(?:改进|整改|下一步|工作计划|措施|计划|改进措施|改进情况)|"
@@ -40,12 +45,13 @@ class ProblemLists:
 
 def split_section(text: str) -> ProblemLists:
     boundary = _MEASURES_START.search(text)
+    planted = instruction_spans(text)
     if boundary:
         head, tail = text[: boundary.start()], boundary.start()
-        problems = _items(text, 0, len(head))
-        measures = _items(text, tail, len(text))
+        problems = _without(_items(text, 0, len(head)), planted, text)
+        measures = _without(_items(text, tail, len(text)), planted, text)
         return ProblemLists([p for p in problems if _PROBLEM_WORDS.search(p.text)] or problems, measures)
-    items = _items(text, 0, len(text))
+    items = _without(_items(text, 0, len(text)), planted, text)
     return ProblemLists([i for i in items if _PROBLEM_WORDS.search(i.text)],
                         [i for i in items if not _PROBLEM_WORDS.search(i.text)])
 
@@ -56,17 +62,30 @@ def _items(text: str, start: int, end: int) -> list[Item]:
     cuts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _ENUMERATOR.finditer(text, start, end)]
     if len(cuts) >= 2:
         bounds = [start] + cuts + [end]
+    elif lead := _LEAD_IN.search(text, start, end):
+        body_start = lead.end()
+        bounds = [start, body_start] + [body_start + m.end() for m in re.finditer(r"[；;]", text[body_start:end])] + [end]
     else:
-        lead = _LEAD_IN.search(text, start, end)
-        body_start = lead.end() if lead else start
-        bounds = [start] + [m.end() for m in re.finditer(r"[；;]", text[body_start:end])] if lead else []
-        bounds = ([start, body_start] + [body_start + b for b in bounds[1:]] + [end]) if lead else \
-            [start] + [start + m.end() for m in re.finditer(r"[。；;]", text[start:end])] + [end]
-    found = []
-    for left, right in zip(bounds, bounds[1:]):
-        piece = text[left:right]
-        stripped = piece.strip().strip("，,;；。:：").strip()
-        if len(stripped) >= _MIN_ITEM and not _HEADING.fullmatch(stripped):
-            offset = left + piece.find(stripped)
-            found.append(Item(stripped, offset, offset + len(stripped)))
-    return found
+        bounds = [start] + [start + m.end() for m in re.finditer(r"[。；;]", text[start:end])] + [end]
+    return [item for left, right in zip(bounds, bounds[1:]) if (item := _item(text, left, right))]
+
+
+def _item(text: str, left: int, right: int) -> Optional[Item]:
+    """text[left:right] as an item, trimmed of spaces and separators; None when too short or a heading."""
+    piece = text[left:right]
+    stripped = piece.strip().strip("，,;；。:：").strip()
+    if len(stripped) < _MIN_ITEM or _HEADING.fullmatch(stripped):
+        return None
+    offset = left + piece.find(stripped)
+    return Item(stripped, offset, offset + len(stripped))
+
+
+def _without(items: list[Item], spans: list[tuple[int, int]], text: str) -> list[Item]:
+    """The items with the given spans cut out (what remains of an item on either side stays an item)."""
+    kept = []
+    for item in items:
+        pieces = [(item.start, item.end)]
+        for start, end in spans:
+            pieces = [p for a, b in pieces for p in ((a, min(b, start)), (max(a, end), b)) if p[0] < p[1]]
+        kept += [cut for a, b in pieces if (cut := _item(text, a, b))]
+    return kept

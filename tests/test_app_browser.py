@@ -1,0 +1,207 @@
+"""The app served on localhost and walked page by page in Debian's headless chromium (Playwright),
+on an index of the bundled reports only: no cut label on any page, a citation that opens on its
+numbered source lines, search ranks with marked terms and an empty result that names its filter,
+an upload with failures shown as a warning naming the uploaded files, statistics that change
+after an ingest. Screenshots of every page at 1400 px go to $AUDIT_SCREENSHOTS (default: the test's
+tmp folder; the path is printed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, SAMPLES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+# Elements whose text the browser cuts with an ellipsis (labels, headers, metrics, expander titles).
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMainBlockContainer"] *')].filter(e => {
+    const style = getComputedStyle(e);
+    return style.textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1 && e.innerText.trim();
+}).map(e => e.innerText.trim())"""
+
+
+@pytest.fixture
+def seed_index(tmp_path):
+    from assistant.config import Settings
+    from assistant.ingest import Ingestor
+
+    index = tmp_path / "index"
+    ingestor = Ingestor(Settings(index_dir=index))
+    assert len(ingestor.ingest([SAMPLES]).new) == 5
+    ingestor.close()
+    return index
+
+
+@pytest.fixture
+def served_app(seed_index):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDIT_LLM", "OPENAI"))}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"), "--server.port",
+                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                              cwd=PROJECT, env={**environment, "AUDIT_INDEX": str(seed_index)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/", time.time()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _no_cut_text(page) -> None:
+    cut = page.evaluate(CUT_TEXT)
+    assert not cut, f"labels cut with an ellipsis: {cut}"
+    headers = page.locator('[data-testid="stMainBlockContainer"] th, [data-testid="stMetricLabel"], [data-testid="stMetricValue"]')
+    assert not [t for t in headers.all_inner_texts() if "…" in t]
+
+
+def _shot(page, path: Path) -> None:
+    """The whole page: the viewport stretched to the height of the tallest scrolling content."""
+    height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": 1400, "height": max(1000, min(height + 40, 12000))})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def _open(page, name: str) -> None:
+    page.locator('[data-testid="stSidebar"] label').filter(has_text=name).first.click()
+    page.locator("h1").filter(has_text=name).first.wait_for(timeout=30000)
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_every_page_in_headless_chromium(served_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, launched = served_app
+    shots = Path(os.environ.get("AUDIT_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {shots.resolve()}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        started = time.time()
+        page.goto(url, wait_until="networkidle")
+
+        # 问答: a verified answer whose citation opens on the cited line with three lines either side
+        page.get_by_placeholder("请输入问题").fill("定海区2021年新收申请多少件")
+        page.keyboard.press("Enter")
+        page.get_by_text("本年新收政府信息公开申请数为31件").first.wait_for(timeout=60000)
+        first_answer, from_launch = time.time() - started, time.time() - launched
+        page.get_by_text("已核验").first.wait_for(timeout=30000)
+        citation = page.locator('[data-testid="stExpander"] summary').filter(has_text="[1] 定海区").first
+        assert "2021年" in citation.inner_text() and ".txt" not in citation.inner_text()
+        citation.click()
+        cited = page.locator(".cited-line").first
+        cited.wait_for(timeout=10000)
+        numbers = page.locator(".source-lines").first.locator(".line-number").all_inner_texts()
+        assert numbers == [str(n) for n in range(79, 86)] and cited.locator(".line-number").inner_text() == "82"
+        page.get_by_placeholder("请输入问题").fill("越城区存在哪些主要问题")
+        page.keyboard.press("Enter")
+        quote = page.locator('[data-testid="stExpander"]').filter(has_text="越城区人民政府办公室 2021年 · 第五部分").first
+        quote.wait_for(timeout=60000)
+        quote.locator("summary").click()
+        quote.locator(".cited-line").first.wait_for(timeout=10000)
+        assert quote.locator(".line-number").count() >= 7
+        _no_cut_text(page)
+        _shot(page, shots / "1_问答.png")
+
+        # 检索: ranks and marked terms; an empty result names the filter
+        _open(page, "检索")
+        page.get_by_label("查询").fill("政务新媒体")
+        page.keyboard.press("Enter")
+        page.get_by_text("第1名").first.wait_for(timeout=30000)
+        page.locator(".source-lines mark").first.wait_for(timeout=10000)
+        assert set(page.locator(".source-lines mark").all_inner_texts()) == {"政务新媒体"}
+        assert page.get_by_text("0.0").count() == 0
+        _no_cut_text(page)
+        _shot(page, shots / "2_检索.png")
+        page.get_by_label("单位（包含即可）").fill("火星区")
+        page.keyboard.press("Enter")
+        page.get_by_text("索引中没有单位为“火星区”的报告").first.wait_for(timeout=30000)
+
+        # 年报审核: findings, the official tables, numbered sections
+        _open(page, "年报审核")
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="报告").first.click()
+        page.get_by_role("option").filter(has_text="鄞州区").first.click()
+        page.get_by_text("鄞州区人民政府办公室 2020年 政府信息公开工作年度报告").first.wait_for(timeout=30000)
+        page.get_by_text("核对结果：").first.wait_for(timeout=30000)
+        finding = page.locator('[data-testid="stExpander"] summary').filter(has_text="警告｜").first
+        finding.click()
+        page.locator("details[open] .cited-line").first.wait_for(timeout=10000)
+        _no_cut_text(page)
+        _shot(page, shots / "3_年报审核.png")
+        page.get_by_role("tab", name="统计表").click()
+        page.locator(".official-table").first.wait_for(timeout=10000)
+        assert page.locator(".official-table").count() == 3
+        _no_cut_text(page)
+        _shot(page, shots / "3_年报审核_统计表.png")
+        page.get_by_role("tab", name="正文").click()
+        page.locator('[data-testid="stExpander"] summary:visible').filter(has_text="二、").first.click()
+        page.locator("details[open] .line-number:visible").first.wait_for(timeout=10000)
+        _shot(page, shots / "3_年报审核_正文.png")
+
+        # 审查意见
+        _open(page, "审查意见")
+        page.get_by_role("button", name="生成审查意见").click()
+        page.get_by_text("审查意见如下").first.wait_for(timeout=60000)
+        _no_cut_text(page)
+        _shot(page, shots / "4_审查意见.png")
+
+        # 批量汇总
+        _open(page, "批量汇总")
+        page.get_by_role("button", name="开始汇总").click()
+        page.get_by_text("各报告明细").first.wait_for(timeout=60000)
+        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
+            timeout=30000)
+        table = page.locator('[data-testid="stTable"]').last
+        table.wait_for(timeout=30000)
+        assert table.locator("tbody tr").count() == 5
+        _no_cut_text(page)
+        _shot(page, shots / "5_批量汇总.png")
+
+        # 索引: an upload with a failure is a warning naming only the uploaded files; the count moves
+        _open(page, "索引")
+        reports = page.locator('[data-testid="stMetricValue"]').first
+        assert reports.inner_text() == "5"
+        uploads = tmp_path / "uploads"
+        uploads.mkdir()
+        (uploads / "会议通知.txt").write_text("请各单位于周五前报送材料。\n", encoding="utf-8")
+        (uploads / "损坏的报告.pdf").write_bytes(b"%PDF-1.4 broken")
+        street = next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8")
+        (uploads / "街道年报.txt").write_text(street + "\n（本件为重新上传的版本）\n", encoding="utf-8")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(sorted(uploads.iterdir()))
+        page.get_by_text("街道年报.txt").first.wait_for(timeout=30000)
+        page.get_by_role("button", name="开始入库").click()
+        warning = page.locator('[data-testid="stAlertContentWarning"]').first
+        warning.wait_for(timeout=60000)
+        text = warning.inner_text()
+        listed = text.split("以下文件未入库：", 1)[1].strip().split("、")
+        assert sorted(listed) == ["会议通知.txt", "损坏的报告.pdf"], text
+        assert "/" not in text and page.locator('[data-testid="stAlertContentSuccess"]').count() == 0
+        expect(reports).to_have_text("6", timeout=30000)  # drawn after the ingest: only the street report is new
+        _no_cut_text(page)
+        _shot(page, shots / "6_索引.png")
+        browser.close()
+    assert first_answer < 60
+    (shots / "first_answer_seconds.txt").write_text(
+        f"page load to answer {first_answer:.1f} s; server launch to answer {from_launch:.1f} s\n", encoding="utf-8")
