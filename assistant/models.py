@@ -23,6 +23,11 @@ Severity = Literal["error", "warning", "info"]
 _NEWLINE = re.compile("\n")
 
 
+# Written by the OCR loader before a table cell's text when tesseract's readings of it are unsure
+# ('〔识别存疑〕1/7': the counts it may be); the parser never takes such a cell as printed.
+UNSURE_MARK = "〔识别存疑〕"
+
+
 class OcrCell(BaseModel):
     """A table cell read by OCR: where its text starts in the decoded text, and where it is on the scan."""
 

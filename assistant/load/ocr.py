@@ -29,11 +29,10 @@ from assistant import catalogue
 from assistant.errors import InputError
 from assistant.load.grid import cell_text, pipe_rows
 from assistant.load.grid_image import GridCell, binarize, deskew, find_tables
-from assistant.models import DecodedText, OcrCell
+from assistant.models import UNSURE_MARK, DecodedText, OcrCell
 
 OCR_ENCODING = "ocr"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
-UNSURE_MARK = "〔识别存疑〕"
 RENDER_DPI = 300
 MIN_CONFIDENCE = 60
 SURE_CONFIDENCE = 90
@@ -44,6 +43,12 @@ _COUNT = re.compile(r"-?\d+(?:\.\d+)?")
 _MARGIN = 5
 _MIN_INK_PIXELS = 12
 _UPSCALE = 2
+# Characters the Chinese pass reads for a lone printed digit ('1' as ']' or 'T', '0' as 'O'): only
+# ever a candidate, which the table's arithmetic must confirm.
+_DIGIT_LOOKALIKES = str.maketrans({"]": "1", "[": "1", "|": "1", "I": "1", "l": "1", "T": "1", "i": "1", "!": "1",
+                                   "O": "0", "o": "0", "D": "0", "Q": "0", "Z": "2", "z": "2", "S": "5",
+                                   "s": "5", "B": "8", "g": "9", "q": "9"})
+_RULE_MARKS = "[]|"  # a cell's rule caught at the edge of its crop
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,8 @@ def _join_words(words) -> str:
 
 
 def _read_cells(page: Image.Image, ink, cells: list[GridCell], folder: Path, source: str) -> dict[GridCell, _Reading]:
+    """Cells without ink are empty; the others are cropped once and read by both passes in one
+    tesseract run each (a listing of crops), so the cost per cell is a crop, not a process."""
     readings: dict[GridCell, _Reading] = {}
     inked: list[GridCell] = []
     for cell in cells:
@@ -180,11 +187,9 @@ def _read_cells(page: Image.Image, ink, cells: list[GridCell], folder: Path, sou
             inked.append(cell)
     if not inked:
         return readings
-    binary = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
-    listing = _crop_listing(page, inked, folder / "text")
-    binary_listing = _crop_listing(binary, inked, folder / "binary")
+    listing = _crop_listing(page, inked, folder / "cells")
     texts = _by_page(_tesseract(listing, source, "chi_sim", "6"))
-    digits = _by_page(_tesseract(binary_listing, source, "eng", "7", "-c", "tessedit_char_whitelist=0123456789.-"))
+    digits = _by_page(_tesseract(listing, source, "eng", "7", "-c", "tessedit_char_whitelist=0123456789.-"))
     for index, cell in enumerate(inked, start=1):
         readings[cell] = _cell_reading(texts.get(index, []), digits.get(index, []))
     return readings
@@ -209,7 +214,9 @@ def _crop_listing(image: Image.Image, cells: list[GridCell], folder: Path) -> Pa
 
 def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
     """A label keeps its Chinese reading. A count needs its two readings to agree confidently, or one
-    very confident reading that the other does not contradict with any confidence; else it is unsure."""
+    very confident reading that the other does not contradict with any confidence; otherwise the
+    cell is unsure and lists the counts it may be (`UNSURE_MARK` + '1/7'), which the parser accepts
+    only where the table's arithmetic singles one out."""
     text = cell_text(_join_words(w["text"] for w in text_words))
     text_confidence = _confidence(text_words)
     number = "".join(w["text"].strip() for w in digit_words)
@@ -224,7 +231,10 @@ def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
                                        for value, confidence in readers if value != sure[0])
     if (agreed or unopposed) and _COUNT.fullmatch(number if agreed else sure[0]):
         return _Reading(number if agreed else sure[0], max(text_confidence, number_confidence))
-    return _Reading(UNSURE_MARK + (number or text_number), max(text_confidence, number_confidence))
+    readings = [number, text_number, text_number.strip(_RULE_MARKS), text_number.translate(_DIGIT_LOOKALIKES)]
+    candidates = [value for value in dict.fromkeys(readings) if _COUNT.fullmatch(value)]
+    shown = "/".join(candidates) or number or text_number
+    return _Reading(UNSURE_MARK + shown, min(text_confidence, number_confidence))
 
 
 def _official_labels() -> list[str]:
@@ -243,14 +253,15 @@ def _official_labels() -> list[str]:
 
 
 _LABELS = _official_labels()
-_SNAP_RATIO = 0.6
+_SNAP_RATIO = 0.5
 
 
 def _official_label(text: str) -> str:
-    """A misread label cell ('一、上年绪转…') snapped to the official label it resembles most, since
-    the tables' labels are fixed by the template; text resembling none is kept as read."""
-    best = max(_LABELS, key=lambda label: difflib.SequenceMatcher(None, text, label).ratio())
-    return best if difflib.SequenceMatcher(None, text, best).ratio() >= _SNAP_RATIO else text
+    """A misread label cell ('一、上年绪转…', '规剖') snapped to the official label it resembles most,
+    since the tables' labels are fixed by the template; text resembling none, or two equally, is kept."""
+    scored = sorted(((difflib.SequenceMatcher(None, text, label).ratio(), label) for label in _LABELS), reverse=True)
+    (best_ratio, best), (second_ratio, _) = scored[0], scored[1]
+    return best if best_ratio >= _SNAP_RATIO and best_ratio > second_ratio else text
 
 
 def _confidence(words: list[dict]) -> float:
