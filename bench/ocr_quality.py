@@ -53,26 +53,30 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def classify(report, figures: dict) -> tuple[Counter, list[str]]:
+def classify(report, figures: dict) -> tuple[Counter, list[str], list[str]]:
+    """Outcome counts, the wrong cells and the null cells (each with what was read)."""
     warned = {key for finding in check_report(report) for key in finding.keys}
     outcome: Counter = Counter()
-    wrong = []
+    wrong, nulls = [], []
     for key, expected in figures.items():
         value = report.figures.get(key)
         if value == expected:
             outcome["right"] += 1
         elif value is None:
             outcome["null, warned" if key in warned else "null, silent"] += 1
+            cell = report.cell(key)
+            nulls.append(f"{key}: printed {expected}, read {cell.raw if cell else ''!r} ({cell.note if cell else ''})")
         else:
             outcome["wrong"] += 1
             wrong.append(f"{key}: read {value}, printed {expected}")
-    return outcome, wrong
+    return outcome, wrong, nulls
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="*", help="names (or parts of names) of the documents to measure")
     parser.add_argument("--dpi", type=int, default=180)
+    parser.add_argument("--nulls", action="store_true", help="list every null cell with what was read")
     args = parser.parse_args()
     total: Counter = Counter()
     pages = 0
@@ -84,7 +88,7 @@ def main() -> None:
         scan = image_only_pdf(scans, dpi=args.dpi)
         cpu_start, wall_start = cpu_seconds(), time.perf_counter()
         report = extract(load_bytes(scan, f"{name}.pdf", ".pdf"))
-        outcome, wrong = classify(report, figures)
+        outcome, wrong, nulls = classify(report, figures)
         used_cpu, used_wall = cpu_seconds() - cpu_start, time.perf_counter() - wall_start
         total += outcome
         pages += len(scans)
@@ -96,6 +100,8 @@ def main() -> None:
               f"{used_cpu / len(scans):.1f} s CPU/page ({used_wall / len(scans):.1f} s wall)", flush=True)
         for line in wrong:
             print(f"    WRONG {line}")
+        for line in nulls if args.nulls else ():
+            print(f"    null {line}")
     cells = sum(total.values())
     if not cells:
         return

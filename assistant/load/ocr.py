@@ -28,7 +28,7 @@ from PIL import Image, ImageFilter
 from assistant import catalogue
 from assistant.errors import InputError
 from assistant.load.grid import cell_text, pipe_rows
-from assistant.load.grid_image import GridCell, binarize, deskew, find_tables
+from assistant.load.grid_image import GridCell, TableGrid, binarize, deskew, find_tables
 from assistant.models import UNSURE_MARK, DecodedText, OcrCell
 
 OCR_ENCODING = "ocr"
@@ -43,12 +43,16 @@ _COUNT = re.compile(r"-?\d+(?:\.\d+)?")
 _MARGIN = 5
 _MIN_INK_PIXELS = 12
 _UPSCALE = 2
+_RETRY_UPSCALE = 3
+_COLUMN_GRAIN = 12  # pixels: cells whose right rules round to the same multiple share a column
+_COUNT_COLUMN_SHARE = 0.6
+_DIGIT_PASS = ("eng", "7", "-c", "tessedit_char_whitelist=0123456789.-")
 # Characters the Chinese pass reads for a lone printed digit ('1' as ']' or 'T', '0' as 'O'): only
 # ever a candidate, which the table's arithmetic must confirm.
-_DIGIT_LOOKALIKES = str.maketrans({"]": "1", "[": "1", "|": "1", "I": "1", "l": "1", "T": "1", "i": "1", "!": "1",
+_DIGIT_LOOKALIKES = str.maketrans({"]": "1", "[": "1", "|": "1", "¦": "1", "I": "1", "l": "1", "T": "1", "i": "1", "!": "1",
                                    "O": "0", "o": "0", "D": "0", "Q": "0", "Z": "2", "z": "2", "S": "5",
-                                   "s": "5", "B": "8", "g": "9", "q": "9"})
-_RULE_MARKS = "[]|"  # a cell's rule caught at the edge of its crop
+                                   "s": "5", "B": "8", "g": "9", "q": "9", "了": "7"})
+_RULE_MARKS = "[]|¦"  # a cell's rule caught at the edge of its crop (a read pipe is written ¦)
 
 
 @dataclass(frozen=True)
@@ -142,8 +146,7 @@ def _page_blocks(image: Image.Image, folder: Path, source: str) -> list[str | li
     for table in tables:
         blanked.paste(255, (0, table.top - 3, page.width, table.bottom + 4))
     blocks: list[tuple[int, object]] = [(top, line) for top, line in _text_lines(blanked, folder, source)]
-    cells = [cell for table in tables for row in table.rows for cell in row]
-    readings = _read_cells(page, ink, cells, folder, source)
+    readings = _read_cells(page, ink, tables, folder, source)
     for table in tables:
         rows = [[(cell, readings[cell]) for cell in row] for row in table.rows]
         blocks.append((table.top, rows))
@@ -199,12 +202,13 @@ def _join_words(words) -> str:
     return text
 
 
-def _read_cells(page: Image.Image, ink, cells: list[GridCell], folder: Path, source: str) -> dict[GridCell, _Reading]:
+def _read_cells(page: Image.Image, ink, tables: list[TableGrid], folder: Path, source: str) -> dict[GridCell, _Reading]:
     """Cells without ink are empty; the others are cropped once and read by both passes in one
-    tesseract run each (a listing of crops), so the cost per cell is a crop, not a process."""
+    tesseract run each (a listing of crops), so the cost per cell is a crop, not a process. The
+    digit pass reads the cells that are counts: not read as Chinese, or standing in a column of counts."""
     readings: dict[GridCell, _Reading] = {}
     inked: list[GridCell] = []
-    for cell in cells:
+    for cell in (cell for table in tables for row in table.rows for cell in row):
         inner = ink[cell.top + _MARGIN : cell.bottom - _MARGIN + 1, cell.left + _MARGIN : cell.right - _MARGIN + 1]
         if inner.size == 0 or int(inner.sum()) < _MIN_INK_PIXELS:
             readings[cell] = _Reading("", 100.0)
@@ -212,41 +216,109 @@ def _read_cells(page: Image.Image, ink, cells: list[GridCell], folder: Path, sou
             inked.append(cell)
     if not inked:
         return readings
-    listing = _crop_listing(page, inked, folder / "cells")
-    texts = _by_page(_tesseract(listing, source, "chi_sim", "6"))
-    digits = _by_page(_tesseract(listing, source, "eng", "7", "-c", "tessedit_char_whitelist=0123456789.-"))
-    for index, cell in enumerate(inked, start=1):
-        readings[cell] = _cell_reading(texts.get(index, []), digits.get(index, []))
+    crops = _crops(page, inked, folder / "cells")
+    texts = _read_crops(crops, source, "chi_sim", "6")
+    labels = {cell for index, cell in enumerate(inked) if _is_label(_words_text(texts.get(index, [])), texts.get(index, []))}
+    misread_digits = _in_count_columns(tables, inked, labels, texts)
+    counts = [index for index, cell in enumerate(inked) if cell not in labels or cell in misread_digits]
+    digits = _read_crops([crops[index] for index in counts], source, *_DIGIT_PASS)
+    digits_of = {index: digits.get(position, []) for position, index in enumerate(counts)}
+    for index, cell in enumerate(inked):
+        readings[cell] = _cell_reading(texts.get(index, []), digits_of.get(index, []), count=index in digits_of)
+    unsure = [cell for cell in inked if readings[cell].text.startswith(UNSURE_MARK)]
+    if unsure:
+        retry = _read_crops(_crops(page, unsure, folder / "retry", _RETRY_UPSCALE, sharpen=True), source, *_DIGIT_PASS)
+        for index, cell in enumerate(unsure):
+            readings[cell] = _with_candidate(readings[cell], "".join(w["text"].strip() for w in retry.get(index, [])))
     return readings
 
 
-def _crop_listing(image: Image.Image, cells: list[GridCell], folder: Path) -> Path:
-    """Each cell's inside, enlarged and framed in white, as one image file; their list for tesseract."""
+def _in_count_columns(tables: list[TableGrid], inked: list[GridCell], labels: set[GridCell],
+                      texts: dict[int, list[dict]]) -> set[GridCell]:
+    """Cells read as one or two Chinese characters in a column whose other cells are mostly counts:
+    a small digit read as Chinese ('7' as '了'), which must not pass for a label and shift its row."""
+    position = {cell: index for index, cell in enumerate(inked)}
+    found: set[GridCell] = set()
+    for table in tables:
+        columns: dict[int, list[GridCell]] = {}
+        for cell in (cell for row in table.rows for cell in row if cell in position):
+            columns.setdefault(round(cell.right / _COLUMN_GRAIN), []).append(cell)
+        for column in columns.values():
+            numeric = [cell for cell in column if cell not in labels]
+            if len(numeric) >= 3 and len(numeric) >= _COUNT_COLUMN_SHARE * len(column):
+                found.update(cell for cell in column if cell in labels
+                             and len(_CJK.findall(_words_text(texts.get(position[cell], [])))) <= 2)
+    return found
+
+
+def _read_crops(crops: list[Path], source: str, *arguments: str) -> dict[int, list[dict]]:
+    """The words tesseract reads in each crop (by position in `crops`), all crops in one run. Tesseract
+    5.3 dies of a floating-point exception on some crops under a character whitelist; then each crop
+    is read alone, and one that kills it stays unread (its cell is unsure)."""
+    if not crops:
+        return {}
+    listing = crops[0].parent / f"listing-{'-'.join(arguments[:2])}.txt"
+    listing.write_text("\n".join(map(str, crops)) + "\n", encoding="utf-8")
+    rows = _tesseract(listing, source, *arguments, survive_crash=True)
+    if rows is not None:
+        return {page - 1: words for page, words in _by_page(rows).items()}
+    found = {}
+    for index, crop in enumerate(crops):
+        words = [row for row in _tesseract(crop, source, *arguments, survive_crash=True) or [] if row["text"].strip()]
+        if words:
+            found[index] = words
+    return found
+
+
+def _with_candidate(reading: _Reading, count: str) -> _Reading:
+    """An unsure cell with one more count it may be (from the sharpened retry), if it is a count."""
+    listed = reading.text[len(UNSURE_MARK):].split("/")
+    if not _COUNT.fullmatch(count) or count in listed:
+        return reading
+    return _Reading(UNSURE_MARK + "/".join([*listed, count]), reading.confidence)
+
+
+def _crops(image: Image.Image, cells: list[GridCell], folder: Path, scale: int = _UPSCALE,
+                  sharpen: bool = False) -> list[Path]:
+    """Each cell's inside, enlarged and framed in white, as an image file.
+    `sharpen` thresholds the enlarged crop (smooth edges, no grey halo), which reads some small
+    digits that the grey crop does not."""
     folder.mkdir()
     paths = []
     for index, cell in enumerate(cells):
         crop = image.crop((cell.left + _MARGIN, cell.top + _MARGIN, cell.right - _MARGIN + 1, cell.bottom - _MARGIN + 1))
-        crop = crop.resize((crop.width * _UPSCALE, crop.height * _UPSCALE), Image.LANCZOS)
+        crop = crop.resize((crop.width * scale, crop.height * scale), Image.BICUBIC if sharpen else Image.LANCZOS)
+        if sharpen:
+            pixels = np.asarray(crop)
+            middle = (float(np.percentile(pixels, 90)) + float(np.percentile(pixels, 1))) / 2
+            crop = Image.fromarray(np.where(pixels < middle, 0, 255).astype(np.uint8))
         padded = Image.new("L", (crop.width + 40, crop.height + 40), 255)
         padded.paste(crop, (20, 20))
         path = folder / f"cell{index}.png"
         padded.save(path)
-        paths.append(str(path))
-    listing = folder / "cells.txt"
-    listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    return listing
+        paths.append(path)
+    return paths
 
 
-def _cell_reading(text_words: list[dict], digit_words: list[dict]) -> _Reading:
-    """A label keeps its Chinese reading. A count needs its two readings to agree confidently, or one
+def _words_text(words: list[dict]) -> str:
+    return cell_text(_join_words(w["text"] for w in words))
+
+
+def _is_label(text: str, words: list[dict]) -> bool:
+    """Chinese read in a cell: two characters, or one read with confidence (a digit is never read so)."""
+    return len(_CJK.findall(text)) >= 2 or bool(_CJK.search(text)) and _confidence(words) >= MIN_CONFIDENCE
+
+
+def _cell_reading(text_words: list[dict], digit_words: list[dict], count: bool) -> _Reading:
+    """A label (not `count`) keeps its Chinese reading. A count needs its two readings to agree confidently, or one
     very confident reading that the other does not contradict with any confidence; otherwise the
     cell is unsure and lists the counts it may be (`UNSURE_MARK` + '1/7'), which the parser accepts
     only where the table's arithmetic singles one out."""
-    text = cell_text(_join_words(w["text"] for w in text_words))
+    text = _words_text(text_words)
     text_confidence = _confidence(text_words)
     number = "".join(w["text"].strip() for w in digit_words)
     number_confidence = _confidence(digit_words)
-    if len(_CJK.findall(text)) >= 2 or (_CJK.search(text) and text_confidence >= MIN_CONFIDENCE):
+    if not count:
         return _Reading(_official_label(text), text_confidence)
     text_number = re.sub(r"\s+", "", text)
     readers = [(text_number, text_confidence), (number, number_confidence)]
@@ -281,7 +353,7 @@ _LABELS = _official_labels()
 _SNAP_RATIO = 0.5
 
 
-_ARTICLE_HEADER = re.compile(r"^第.{1,4}条第(.{1,4})项$")
+_ARTICLE_HEADER = re.compile(r"^第.{1,6}条第(.{1,6})项$")
 
 
 def _official_label(text: str) -> str:
@@ -315,12 +387,17 @@ def _by_page(rows: list[dict]) -> dict[int, list[dict]]:
 _ONE_THREAD = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def _tesseract(path: Path, source: str, language: str, psm: str, *options: str) -> list[dict]:
+def _tesseract(path: Path, source: str, language: str, psm: str, *options: str,
+               survive_crash: bool = False) -> list[dict] | None:
+    """Tesseract's TSV rows for an image or a listing of images; None when it died of a signal and
+    `survive_crash` asks to be told rather than to fail the document."""
     command = [tesseract_path(), str(path), "stdout", "-l", language, "--psm", psm, *options, "tsv"]
     try:
         result = subprocess.run(command, capture_output=True, timeout=TESSERACT_TIMEOUT_S, check=False, env=_ONE_THREAD)
     except subprocess.TimeoutExpired:
         raise InputError(source, f"文字识别（OCR）超时（超过 {TESSERACT_TIMEOUT_S} 秒）") from None
+    if result.returncode < 0 and survive_crash:
+        return None
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["未知错误"]
         raise InputError(source, f"文字识别（OCR）失败：{reason[0]}")
