@@ -2,8 +2,9 @@
 as a PDF, scanned at 180 dpi with rotation, noise and JPEG artefacts, and read back.
 
 Trust first: no cell may be read wrong; a cell that cannot be read for sure is null with a warning
-that points to the page. The right-share floor is what bench/ocr_quality.py measured on this scan
-(194 of 200 cells), with a little room for tesseract builds that differ.
+that points to the page. The right-share floor is below what was measured on this scan (199 of 200
+cells; bench/ocr_quality.py measures all five seeds and the corpus PDFs), with a little room for
+tesseract builds that differ.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from documents import report_blocks, to_pdf
 from scans import image_only_pdf, scanned_pages
 from test_seed_figures import SEED_EXPECTATIONS
 
-RIGHT_FLOOR = 0.93
+RIGHT_FLOOR = 0.97
 needs_tesseract = pytest.mark.skipif(tesseract_path() is None, reason="tesseract is not installed")
 
 
