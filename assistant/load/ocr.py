@@ -52,6 +52,8 @@ _DIGIT_PASS = ("eng", "7", "-c", "tessedit_char_whitelist=0123456789.-")
 _DIGIT_LOOKALIKES = str.maketrans({"]": "1", "[": "1", "|": "1", "¦": "1", "I": "1", "l": "1", "T": "1", "i": "1", "!": "1",
                                    "O": "0", "o": "0", "D": "0", "Q": "0", "Z": "2", "z": "2", "S": "5",
                                    "s": "5", "B": "8", "g": "9", "q": "9", "了": "7"})
+_OPENING_BRACKETS = "（(《【〈〔<[{"
+_ORDINAL_START = re.compile(r"^.\s*[一二三四五六七八九十\d]{1,2}\s*[）)》】〉〕>\]}]")
 _RULE_MARKS = "[]|¦"  # a cell's rule caught at the edge of its crop (a read pipe is written ¦)
 
 
@@ -148,9 +150,31 @@ def _page_blocks(image: Image.Image, folder: Path, source: str) -> list[str | li
     blocks: list[tuple[int, object]] = [(top, line) for top, line in _text_lines(blanked, folder, source)]
     readings = _read_cells(page, ink, tables, folder, source)
     for table in tables:
-        rows = [[(cell, readings[cell]) for cell in row] for row in table.rows]
+        rows = [_joined_label_parts([(cell, readings[cell]) for cell in row]) for row in table.rows]
         blocks.append((table.top, rows))
     return [block for _, block in sorted(blocks, key=lambda item: item[0])]
+
+
+def _joined_label_parts(row: list[tuple[GridCell, _Reading]]) -> list[tuple[GridCell, _Reading]]:
+    """A label whose bracketed second line was cut off as a cell of its own ('（二）部分公开' |
+    '（区分处理的，…）') is one label again, so that its row's counts stay in their columns."""
+    joined: list[tuple[GridCell, _Reading]] = []
+    for cell, reading in row:
+        if joined and _is_continuation(reading.text) and _is_label_text(joined[-1][1].text):
+            before, read_before = joined.pop()
+            cell = GridCell(before.row, before.left, min(before.top, cell.top), cell.right, max(before.bottom, cell.bottom))
+            reading = _Reading(_official_label(read_before.text + reading.text), min(read_before.confidence, reading.confidence))
+        joined.append((cell, reading))
+    return joined
+
+
+def _is_continuation(text: str) -> bool:
+    """Bracketed Chinese that is not a label of its own ('（一）予以公开' after '三、本年度办理结果' is)."""
+    return text[:1] in _OPENING_BRACKETS and _is_label_text(text) and not _ORDINAL_START.match(text)
+
+
+def _is_label_text(text: str) -> bool:
+    return bool(_CJK.search(text)) and not text.startswith(UNSURE_MARK)
 
 
 def _without_speckle(gray: Image.Image, ink: np.ndarray) -> Image.Image:
@@ -344,6 +368,7 @@ def _official_labels() -> list[str]:
         for row in catalogue.active_rows(template):
             labels.add(row.label)
             labels.update(header for _, header in row.columns)
+    labels.add("（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
     labels.update(label for _, label in catalogue.APPLICANT_COLUMNS)
     labels.update(label for _, label in catalogue.APPEAL_OUTCOMES)
     return sorted(labels)
