@@ -9,8 +9,10 @@ Cross-report rules are recomputed for the reports a new one touches.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import Optional
@@ -28,7 +30,7 @@ from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse.cross_year import resolve_with_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
-from assistant.store.database import StoredWrite
+from assistant.store.database import Action, StoredChunk, StoredDeletion, StoredWrite
 from assistant.store.lock import index_write_lock
 from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
@@ -49,6 +51,14 @@ class IngestSummary(BaseModel):
             text += "：" + "；".join(f"{Path(s).name}（{reason}）" for s, reason in self.failed[:10])
             text += "…" if len(self.failed) > 10 else ""
         return text
+
+
+def local_user() -> str:
+    """Who ingests from the command line (the activity log's actor when no login names one)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "local"
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -95,27 +105,60 @@ class Ingestor:
         orphans = sorted(present - known)
         self.vectors.delete(orphans)
         missing = self.db.chunks(sorted(known - present))
-        metadata = {}
-        for report_id in {chunk.report_id for chunk in missing.values()}:
-            stored = self.db.report(report_id)
-            metadata[report_id] = chunk_metadata(report_id, stored.source, stored.body, stored.body_key, stored.region,
-                                                 stored.year)
-        self.vectors.add([(NarrativeChunk(**chunk.model_dump(exclude={"report_id"})), metadata[chunk.report_id])
-                          for chunk in missing.values()])
+        self.vectors.add(self._with_metadata(missing.values()))
         return len(orphans), len(missing)
 
+    def _with_metadata(self, chunks: Iterable[StoredChunk]) -> list[tuple[NarrativeChunk, dict]]:
+        """Stored chunks with their reports' Chroma metadata, ready to add."""
+        metadata: dict[int, dict] = {}
+        paired = []
+        for chunk in chunks:
+            if chunk.report_id not in metadata:
+                stored = self.db.report(chunk.report_id)
+                metadata[chunk.report_id] = chunk_metadata(chunk.report_id, stored.source, stored.body,
+                                                           stored.body_key, stored.region, stored.year)
+            paired.append((NarrativeChunk(**chunk.model_dump(exclude={"report_id"})), metadata[chunk.report_id]))
+        return paired
+
+    def _exclusive(self) -> AbstractContextManager:
+        """Writers of the embedded Chroma store take turns (see `assistant.store.lock`); a server needs no lock."""
+        return nullcontext() if self.settings.chroma_url else index_write_lock(self.settings.index_dir)
+
     def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
-               show_bar: bool = False) -> IngestSummary:
+               show_bar: bool = False, actor: Optional[str] = None) -> IngestSummary:
         """Files are hashed here (unchanged ones skipped), read and checked by worker processes
-        (`jobs`, default all cores), and written here one by one in input order. Ingests into the
-        embedded Chroma store take turns (see `assistant.store.lock`)."""
-        if self.settings.chroma_url:
-            return self._ingest(paths, progress, show_bar)
-        with index_write_lock(self.settings.index_dir):
-            return self._ingest(paths, progress, show_bar)
+        (`jobs`, default all cores), and written here one by one in input order. Each stored report is
+        recorded in the activity log as ingested by `actor` (default: the local user)."""
+        with self._exclusive():
+            return self._ingest(paths, progress, show_bar, actor or local_user())
+
+    def delete(self, report_id: int, actor: Optional[str] = None) -> Optional[StoredDeletion]:
+        """Remove a report from both stores (recorded as deleted by `actor`), and recompute the cross-report
+        findings of the reports that were compared with it. None when it is not stored."""
+        with self._exclusive():
+            stored = self.db.report(report_id)
+            if stored is None:
+                return None
+            dependents = self._dependents(report_id, stored.body_key, stored.year)
+            deleted = self.db.delete_report(report_id, actor or local_user())
+            if deleted is not None:
+                self.vectors.delete(deleted.removed_chunks)
+                for dependent_id, dependent in dependents.items():
+                    self.db.replace_cross_findings(dependent_id, self._cross_findings(dependent_id, dependent))
+            return deleted
+
+    def reindex(self, actor: Optional[str] = None) -> int:
+        """Rebuild the Chroma collection from the chunks table (after a damaged or lost vector store, or to
+        re-embed); recorded in the activity log. Returns the number of chunks indexed."""
+        with self._exclusive():
+            self.vectors.recreate()
+            chunks = self.db.chunks(self.db.chunk_ids())
+            self.vectors.add(self._with_metadata(chunks.values()))
+            self.db.record_activity(actor or local_user(), Action.REINDEX, detail=f"重建 {len(chunks)} 个文本块")
+            return len(chunks)
 
     def _ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]],
-                show_bar: bool) -> IngestSummary:
+                show_bar: bool, actor: str) -> IngestSummary:
         self.reconcile()
         files = expand(paths)
         summary = IngestSummary()
@@ -137,7 +180,7 @@ class Ingestor:
                     jobs.append(job)
             try:
                 for job, prepared in zip(jobs, ordered_map(prepare_for_index, jobs, self.jobs)):
-                    self._take(job, prepared, summary)
+                    self._take(job, prepared, summary, actor)
                     if len(self._pending) >= FLUSH_CHUNKS:
                         self._flush()
                     advance()
@@ -170,7 +213,7 @@ class Ingestor:
             return None
         return IndexJob(source=source, suffix=path.suffix.lower())
 
-    def _take(self, job: IndexJob, prepared: IndexEntry | InputError, summary: IngestSummary) -> None:
+    def _take(self, job: IndexJob, prepared: IndexEntry | InputError, summary: IngestSummary, actor: str) -> None:
         """Store what a worker prepared, after the checks that need the index."""
         if isinstance(prepared, InputError):
             summary.failed.append((job.source, prepared.reason))
@@ -185,7 +228,7 @@ class Ingestor:
         if unreadable:
             summary.failed.append((job.source, "；".join(unreadable)))
             return
-        written = self._store(job, prepared.model_copy(update={"report": report, "findings": findings}))
+        written = self._store(job, prepared.model_copy(update={"report": report, "findings": findings}), actor)
         if written.report_id is None:
             summary.unchanged.append(job.source)
         else:
@@ -198,13 +241,13 @@ class Ingestor:
         earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
         return resolve_with_previous(report, self.db.load_report(earlier[-1].id)) if earlier else report
 
-    def _store(self, job: IndexJob, entry: IndexEntry) -> StoredWrite:
+    def _store(self, job: IndexJob, entry: IndexEntry, actor: str) -> StoredWrite:
         """Write the entry; the look-ups before are only a shortcut, the insert decides (see write_report)."""
         report = entry.report
         key = body_key(report)
         written = self.db.write_report(
             job.source, entry.content_hash, key, report, [*entry.findings, *resolved_by_previous(report)],
-            entry.chunks, entry.fingerprints)
+            entry.chunks, entry.fingerprints, actor)
         if written.report_id is None:
             self._stale += written.removed_chunks
             return written
@@ -217,17 +260,25 @@ class Ingestor:
 
     def _refresh_cross_findings(self, report_id: int, report: Report) -> None:
         """Cross-report findings of the new report and of the reports whose findings it changes."""
-        key, year = body_key(report), report.meta.year
-        touched = {report_id: report}
+        touched = {report_id: report, **self._dependents(report_id, body_key(report), report.meta.year)}
+        for touched_id, touched_report in touched.items():
+            self.db.replace_cross_findings(touched_id, self._cross_findings(touched_id, touched_report))
+
+    def _dependents(self, report_id: int, key: Optional[str], year: Optional[int]) -> dict[int, Report]:
+        """The reports whose cross-report findings depend on this one: the same body's next indexed year (it
+        is their previous report), and other bodies' reports of the same year sharing its problem sentences."""
+        found: dict[int, Report] = {}
         if key and year:
-            for later in self.db.reports(body_key=key, year=year + 1):
-                touched[later.id] = self.db.load_report(later.id)
+            later = [r for r in self.db.reports(body_key=key) if r.year is not None and r.year > year]
+            following = min((r.year for r in later), default=None)
+            for stored in later:
+                if stored.year == following:
+                    found[stored.id] = self.db.load_report(stored.id)
         for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
             other = self.db.report(partner)
             if other and other.body_key != key and other.year == year:
-                touched.setdefault(partner, self.db.load_report(partner))
-        for touched_id, touched_report in touched.items():
-            self.db.replace_cross_findings(touched_id, self._cross_findings(touched_id, touched_report))
+                found.setdefault(partner, self.db.load_report(partner))
+        return found
 
     def _cross_findings(self, report_id: int, report: Report) -> list[Finding]:
         key, year = body_key(report), report.meta.year

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timezone
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -72,6 +73,34 @@ class StoredWrite(BaseModel):
     removed_chunks: list[str]
 
 
+class Action(str, Enum):
+    INGEST = "ingest"
+    DELETE = "delete"
+    REINDEX = "reindex"
+
+
+class Activity(BaseModel):
+    """One change to the index: who made it, when (UTC), what, to which report."""
+    id: int
+    at: datetime
+    actor: str
+    action: Action
+    source: Optional[str]
+    report_id: Optional[int]
+    detail: str
+
+
+class StoredDeletion(BaseModel):
+    """What `delete_report` removed: the report and its chunk ids (to drop from Chroma)."""
+    report_id: int
+    source: str
+    removed_chunks: list[str]
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 class IndexDatabase:
     def __init__(self, index_dir: Path) -> None:
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -89,8 +118,9 @@ class IndexDatabase:
 
     def write_report(self, source: str, content_hash: str, body_key: Optional[str], report: Report,
                      findings: Sequence[Finding], chunks: Sequence[tuple[NarrativeChunk, list[str]]],
-                     problem_hashes: Iterable[str]) -> StoredWrite:
-        """Store this report as the version of `source`, atomically, unless its content is stored already.
+                     problem_hashes: Iterable[str], actor: str) -> StoredWrite:
+        """Store this report as the version of `source`, atomically, unless its content is stored already;
+        a stored report is recorded in the activity log (by `actor`) in the same transaction.
 
         The insert itself decides (insert-or-skip on the unique content hash, inside the transaction that
         removes the source's outdated version), so concurrent ingests that meet the same content store it
@@ -109,7 +139,7 @@ class IndexDatabase:
                 " page_starts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
                 (source, content_hash, meta.title, meta.body, body_key, meta.region, meta.year, meta.template,
                  document.encoding, document.text, json.dumps(document.page_starts),
-                 datetime.now(timezone.utc).isoformat(timespec="seconds"))).fetchone()
+                 utc_now())).fetchone()
             if row is None:
                 if outdated:
                     self._bump_generation()
@@ -129,12 +159,42 @@ class IndexDatabase:
                 [(c.id, report_id, c.section, c.start_line, c.end_line, c.text, " ".join(tokens)) for c, tokens in chunks])
             db.executemany("INSERT INTO problem_sentences (report_id, hash) VALUES (?,?)",
                            [(report_id, h) for h in set(problem_hashes)])
+            self._record(actor, Action.INGEST, source, report_id, "替换" if outdated else "新增")
             self._bump_generation()
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         return StoredWrite(report_id=report_id, replaced=outdated is not None, removed_chunks=removed_chunks)
+
+    def delete_report(self, report_id: int, actor: str) -> Optional[StoredDeletion]:
+        """Remove a report and everything derived from it, recorded in the activity log; None when it
+        is not stored (any more)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT source FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if row is None:
+                db.execute("COMMIT")
+                return None
+            removed_chunks = self.chunk_ids(report_id)
+            db.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+            self._record(actor, Action.DELETE, row["source"], report_id, f"删除 {len(removed_chunks)} 个文本块")
+            self._bump_generation()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return StoredDeletion(report_id=report_id, source=row["source"], removed_chunks=removed_chunks)
+
+    def record_activity(self, actor: str, action: Action, source: Optional[str] = None,
+                        report_id: Optional[int] = None, detail: str = "") -> None:
+        """Record a change made outside the store's own writes (a re-index of the Chroma collection)."""
+        self._record(actor, action, source, report_id, detail)
+
+    def _record(self, actor: str, action: Action, source: Optional[str], report_id: Optional[int], detail: str) -> None:
+        self._db.execute("INSERT INTO activity (at, actor, action, source, report_id, detail) VALUES (?,?,?,?,?,?)",
+                         (utc_now(), actor, action.value, source, report_id, detail))
 
     def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
         """Replace the report's cross-report findings (nothing, if a concurrent ingest removed the report)."""
@@ -163,6 +223,12 @@ class IndexDatabase:
     @property
     def generation(self) -> int:
         return self._db.execute("SELECT value FROM state WHERE name = 'generation'").fetchone()[0]
+
+    def activity(self, limit: int = 200) -> list[Activity]:
+        """The latest changes to the index, newest first."""
+        rows = self._db.execute("SELECT id, at, actor, action, source, report_id, detail FROM activity"
+                                " ORDER BY id DESC LIMIT ?", (limit,))
+        return [Activity(**dict(row)) for row in rows]
 
     def report_by_source(self, source: str) -> Optional[StoredReport]:
         return self._one("SELECT * FROM reports WHERE source = ?", (source,))

@@ -78,3 +78,14 @@ CREATE TABLE IF NOT EXISTS state (
     value INTEGER NOT NULL
 );
 INSERT OR IGNORE INTO state (name, value) VALUES ('generation', 0);
+
+-- Who changed the index and when: one row per stored, deleted or re-indexed report (or per re-index).
+CREATE TABLE IF NOT EXISTS activity (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    source    TEXT,
+    report_id INTEGER,
+    detail    TEXT NOT NULL DEFAULT ''
+);

@@ -28,8 +28,16 @@ class NarrativeVectors:
             settings.index_dir.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
         self.embedding = embedding_for(settings)
-        self.collection = self._client.get_or_create_collection(
-            name=f"narrative-{self.embedding.slug}", embedding_function=self.embedding)
+        self.collection = self._open_collection()
+
+    def _open_collection(self):
+        return self._client.get_or_create_collection(name=f"narrative-{self.embedding.slug}",
+                                                     embedding_function=self.embedding)
+
+    def recreate(self) -> None:
+        """Drop the collection and start an empty one (a re-index then adds every chunk again)."""
+        self._client.delete_collection(self.collection.name)
+        self.collection = self._open_collection()
 
     def add(self, chunks: Sequence[tuple[NarrativeChunk, dict[str, Any]]]) -> None:
         """Upsert chunks, each with its report's metadata, in large batches."""
