@@ -92,6 +92,14 @@ def _parser() -> argparse.ArgumentParser:
                            help="reviewer 审核人员（问答、检索、审核、审查意见、汇总）；admin 管理员（另可入库、删除、重建索引）")
     users_cmd.add_argument("--oidc", action="store_true", help="单位统一认证（OIDC）登录的账户：只设角色，不设密码")
     users_cmd.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
+    team_cmd = commands.add_parser("team-stack", help="启动团队部署：PostgreSQL、Chroma 服务和需登录的网页版（deploy/team-stack）")
+    team_cmd.add_argument("--address", help="网页版在办公网上的监听地址（首次运行时必须给出，之后沿用 team.env）")
+    team_cmd.add_argument("--port", type=int, help="网页版端口（默认 8501）")
+    team_cmd.add_argument("--chroma-port", type=int, default=8000, help="本机 Chroma 服务的端口（默认 8000）")
+    team_cmd.add_argument("--state", default=os.environ.get("AUDIT_TEAM_STATE", "/var/lib/audit-assistant"),
+                          help="设置、索引、账户和 Chroma 数据所在的文件夹（默认 /var/lib/audit-assistant）")
+    team_cmd.add_argument("--stop", action="store_true", help="停止本部署启动的服务（PostgreSQL、Chroma）")
+    team_cmd.set_defaults(run=_run_team_stack)
     summary_cmd.add_argument("--cache", help="大模型模式下已完成结果的缓存文件（可续跑），默认在索引目录下")
     return parser
 
@@ -405,6 +413,23 @@ def _new_password(from_stdin: bool) -> str | None:
         print(f"audit: 密码至少 {MIN_PASSWORD_LENGTH} 个字符", file=sys.stderr)
         return None
     return password
+
+
+def _run_team_stack(args: argparse.Namespace) -> int:
+    from assistant import team_stack
+
+    state = Path(args.state).resolve()
+    try:
+        config = team_stack.team_config(state, dict(os.environ), args.address, args.port, args.chroma_port)
+        team_stack.write_config(state, config)
+        if args.stop:
+            team_stack.stop(state, config)
+            return EXIT_OK
+        team_stack.start(state, config)
+    except team_stack.TeamStackError as error:
+        print(f"audit team-stack: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 def _run_app(args: argparse.Namespace) -> int:
