@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SAMPLES
+from conftest import PROJECT, SAMPLES, free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -45,14 +44,12 @@ def seed_index(tmp_path):
 
 
 @contextmanager
-def _served(script: str, environment: dict[str, str]):
-    """`streamlit run SCRIPT` on a free localhost port, until the test ends; yields its URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def _served(script: str, environment: dict[str, str], port: int | None = None, options: tuple[str, ...] = ()):
+    """`streamlit run SCRIPT` on localhost (a free port unless given), until the test ends; yields its URL."""
+    port = port or free_port()
     environment = {k: v for k, v in {**os.environ, **environment}.items() if not k.startswith(("AUDIT_LLM", "OPENAI"))}
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT / script), "--server.port",
-                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true", *options],
                               cwd=PROJECT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 90
@@ -324,4 +321,61 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         assert "入库" in newest.inner_text() and "街道年报.txt" in newest.inner_text()
         _no_secret_held(context, page, secrets)
         _shot(page, tmp_path / "索引_管理员.png")
+        browser.close()
+
+
+OIDC_ADMIN = "wang@office.gov.cn"
+
+
+@pytest.fixture
+def served_oidc_app(seed_index, tmp_path):
+    """The app signing in through `st.login` against a local OIDC provider (tests/oidc_provider.py) that
+    signs in OIDC_ADMIN; the accounts file gives that e-mail the admin role."""
+    from oidc_provider import CLIENT_ID, CLIENT_SECRET
+
+    provider_port, app_port = free_port(), free_port()
+    provider = subprocess.Popen([sys.executable, str(PROJECT / "tests" / "oidc_provider.py"), str(provider_port),
+                                 OIDC_ADMIN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
+cookie_secret = "a-cookie-secret-made-for-this-test"
+client_id = "{CLIENT_ID}"
+client_secret = "{CLIENT_SECRET}"
+server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
+""", encoding="utf-8")
+    accounts = tmp_path / "accounts.json"
+    environment = {"AUDIT_INDEX": str(seed_index), "AUDIT_ACCOUNTS": str(accounts)}
+    subprocess.run([str(Path(sys.executable).with_name("audit")), "users", "add", OIDC_ADMIN, "--oidc", "--role",
+                    "admin"], check=True, capture_output=True, env={**os.environ, **environment})
+    try:
+        with _served("serve.py", environment, app_port, ("--secrets.files", str(secrets))) as url:
+            yield url, accounts
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_oidc_login_maps_roles_from_the_accounts_file(served_oidc_app):
+    from playwright.sync_api import sync_playwright
+
+    url, accounts = served_oidc_app
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.get_by_role("button", name="使用单位统一身份认证登录").click()
+        page.get_by_text(f"当前用户：{OIDC_ADMIN}（管理员）").wait_for(timeout=60000)
+        assert _sidebar_pages(page)[-1] == "索引"
+        identity = [c for c in context.cookies() if c["name"].startswith("_streamlit_user")]
+        assert identity and all(c["httpOnly"] for c in identity)
+        assert "_streamlit_user" not in page.evaluate("document.cookie")
+        # The role follows the accounts file as it is now: unlisted, the same identity is refused
+        subprocess.run([str(Path(sys.executable).with_name("audit")), "users", "remove", OIDC_ADMIN], check=True,
+                       capture_output=True, env={**os.environ, "AUDIT_ACCOUNTS": str(accounts)})
+        page.reload(wait_until="networkidle")
+        page.get_by_text(f"账户 {OIDC_ADMIN} 未获授权使用本系统，请联系管理员。").wait_for(timeout=30000)
+        assert page.locator('[data-testid="stSidebar"]').count() == 0
         browser.close()
