@@ -3,7 +3,11 @@ on an index of the bundled reports only: no cut label on any page, a citation th
 numbered source lines, search ranks with marked terms and an empty result that names its filter,
 an upload with failures shown as a warning naming the uploaded files, statistics that change
 after an ingest. Screenshots of every page at 1400 px go to $AUDIT_SCREENSHOTS (default: the test's
-tmp folder; the path is printed)."""
+tmp folder; the path is printed).
+
+The login as a team meets it: local accounts made by `audit users` on `serve.py` (a generic refusal,
+a reviewer without 索引, the HttpOnly session cookie, an administrator's ingest in the activity log),
+and the OIDC login through `st.login` against a local provider (tests/oidc_provider.py)."""
 
 from __future__ import annotations
 

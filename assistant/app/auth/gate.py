@@ -69,7 +69,7 @@ def require_admin() -> User:
 
 def sidebar_identity(user: User) -> None:
     if user.mode is LoginMode.NONE:
-        st.sidebar.caption("单用户模式：未配置登录，仅限本机（127.0.0.1）访问。")
+        st.sidebar.caption("单用户模式：未配置登录，仅限本机访问。")
         return
     st.sidebar.caption(f"当前用户：{user.name}（{user.role.label}）")
     if user.mode is LoginMode.OIDC:

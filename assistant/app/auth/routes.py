@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -51,7 +52,7 @@ p.notice {{ background: #fdecea; color: #7d1a12; padding: 8px 12px; border-radiu
 </form></main></body></html>"""
 
 
-def _accounts_file():
+def _accounts_file() -> Path:
     return accounts.accounts_path(Settings.from_env().index_dir)
 
 
