@@ -233,8 +233,8 @@ def served_team_app(seed_index, tmp_path):
 
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
-    page.goto(url, wait_until="networkidle")
-    page.get_by_text("前往登录页面").click()
+    page.goto(url, wait_until="networkidle")  # no session: the app sends the browser to the login form
+    assert page.url == url + "audit-auth/login"
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
@@ -267,9 +267,6 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         # Refusals: one sentence whether the name or the password was wrong; nothing of the app is shown
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
-        page.goto(url, wait_until="networkidle")
-        page.get_by_text("请先登录。").wait_for(timeout=30000)
-        assert page.locator('[data-testid="stSidebar"]').count() == 0 and page.get_by_text("开始入库").count() == 0
         refusals = []
         for name, password in [("李审核", "wrong-password"), ("无此用户", "reviewer-pass-2026")]:
             _sign_in(page, url, name, password)
@@ -299,12 +296,17 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         page.reload(wait_until="networkidle")  # the cookie keeps the session across a reload
         page.get_by_text("当前用户：李审核（审核人员）").wait_for(timeout=30000)
         token = session[0]
-        page.get_by_text("退出登录").click()
-        page.get_by_text("已退出登录。").wait_for(timeout=30000)
+        other = context.new_page()  # logging out in another tab ends the session of this open page too
+        other.goto(url, wait_until="networkidle")
+        other.get_by_text("退出登录").click()
+        other.get_by_text("已退出登录。").wait_for(timeout=30000)
         assert not [c for c in context.cookies() if c["name"] == "audit_session"]
+        page.locator('[data-testid="stSidebar"] label').filter(has_text="检索").first.click()
+        page.get_by_text("请先登录。").wait_for(timeout=30000)
+        assert page.locator('[data-testid="stSidebar"]').count() == 0 and page.get_by_label("查询").count() == 0
         context.add_cookies([token])  # a copied token is dead once its session has logged out
         page.goto(url, wait_until="networkidle")
-        page.get_by_text("请先登录。").wait_for(timeout=30000)
+        assert page.url == url + "audit-auth/login"
         context.close()
 
         # An administrator ingests; the activity log names them
@@ -313,6 +315,7 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         _sign_in(page, url, "王管理", ACCOUNTS["王管理"][1])
         assert _sidebar_pages(page)[-1] == "索引"
         _open(page, "索引")
+        page.get_by_text("操作记录").wait_for(timeout=30000)  # the last thing the page draws: the run is over
         upload = tmp_path / "街道年报.txt"
         upload.write_text(next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8") + "\n（重新上传）\n", encoding="utf-8")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])

@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from assistant.app.auth import accounts
+from assistant.app.auth.mode import LoginMode, login_mode
 from assistant.app.auth.sessions import ATTEMPT_WINDOW_SECONDS, ATTEMPTS_LIMIT, COOKIE, SESSION_SECONDS, SESSIONS
 from assistant.config import Settings
 
@@ -89,6 +90,23 @@ async def logout(request: Request) -> Response:
     response = RedirectResponse(f"{LOGIN_PATH}?notice=out", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=_https(request))
     return response
+
+
+class LoginRedirect:
+    """ASGI middleware: opening the app without a live session of a local account lands on the login
+    form (the page itself would only say 请先登录). Other paths (assets, health, the websocket) pass."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/":
+            request = Request(scope)
+            if (login_mode(Settings.from_env().index_dir) is LoginMode.LOCAL
+                    and SESSIONS.name(request.cookies.get(COOKIE)) is None):
+                await RedirectResponse(LOGIN_PATH, status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _https(request: Request) -> bool:
