@@ -112,14 +112,18 @@ def start(state: Path, config: TeamConfig) -> None:
     os.environ.update(config.environment())
     os.chdir(Path(__file__).resolve().parent.parent)  # the project folder: .streamlit/ (config, OIDC secrets)
     if login_mode(config.index) is LoginMode.NONE:
-        raise TeamStackError(f"团队部署必须登录，但还没有账户：先运行 `AUDIT_ACCOUNTS={config.accounts} audit users add "
+        raise TeamStackError(f"团队部署必须登录，但还没有账户：先运行 `AUDIT_ACCOUNTS={config.accounts} {_audit()} users add "
                              "用户名 --role admin`（或在 .streamlit/secrets.toml 中配置单位统一认证）")
     if POSTGRES in config.services:
         ensure_postgres(config.database_url)
     if CHROMA in config.services:
         ensure_chroma(config.chroma_url, state)
-    audit = Path(sys.executable).with_name("audit")
-    os.execv(audit, [str(audit), "app", "--address", config.address, "--port", str(config.port)])
+    os.execv(_audit(), [str(_audit()), "app", "--address", config.address, "--port", str(config.port)])
+
+
+def _audit() -> Path:
+    """This installation's `audit` command (on a fresh server it is not on PATH)."""
+    return Path(sys.executable).with_name("audit")
 
 
 def stop(state: Path, config: TeamConfig) -> None:
