@@ -12,12 +12,16 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from assistant.app.auth.accounts import AccountsFileError
 from assistant.app.auth.mode import login_mode, refusal
 from assistant.app.auth.routes import ROUTES, LoginRedirect
 from assistant.app.auth.sessions import LOGIN_ROUTES_MOUNTED
 from assistant.config import Settings
 
-reason = refusal(st.get_option("server.address"), login_mode(Settings.from_env().index_dir))
+try:
+    reason = refusal(st.get_option("server.address"), login_mode(Settings.from_env().index_dir))
+except AccountsFileError as error:
+    reason = str(error)
 if reason:
     sys.exit(f"audit: {reason}")
 

@@ -366,7 +366,11 @@ def _run_users(args: argparse.Namespace) -> int:
     from assistant.config import Settings
 
     path = accounts.accounts_path(Settings.from_env(args.index).index_dir)
-    known = accounts.load(path)
+    try:
+        known = accounts.load(path)
+    except accounts.AccountsFileError as error:
+        print(f"audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.action == "list":
         for account in sorted(known.accounts.values(), key=lambda a: a.name):
             print(f"{account.name}\t{account.role.value}\t{'本地密码' if account.local else '统一认证'}")
@@ -439,6 +443,7 @@ def _run_app(args: argparse.Namespace) -> int:
     The Streamlit server replaces this process (exec), so whatever ends `audit app` (Ctrl-C, kill, the
     end of a terminal session) ends the server: no orphan keeps serving. It listens on 127.0.0.1
     unless told otherwise, and refuses any other address while no login is configured."""
+    from assistant.app.auth.accounts import AccountsFileError
     from assistant.app.auth.mode import login_mode, refusal
     from assistant.config import Settings
 
@@ -448,7 +453,10 @@ def _run_app(args: argparse.Namespace) -> int:
     if os.environ.get("AUDIT_ACCOUNTS"):
         os.environ["AUDIT_ACCOUNTS"] = str(Path(os.environ["AUDIT_ACCOUNTS"]).resolve())
     os.chdir(app.parent)  # where Streamlit finds .streamlit/ (config, and secrets for the OIDC login)
-    reason = refusal(args.address, login_mode(Settings.from_env().index_dir))
+    try:
+        reason = refusal(args.address, login_mode(Settings.from_env().index_dir))
+    except AccountsFileError as error:
+        reason = str(error)
     if reason:
         print(f"audit: {reason}", file=sys.stderr)
         return EXIT_BAD_INPUT

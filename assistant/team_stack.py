@@ -107,11 +107,16 @@ def write_config(state: Path, config: TeamConfig) -> None:
 def start(state: Path, config: TeamConfig) -> None:
     """The managed services up, then the app in this process's place (exec): it ends with Ctrl-C or
     a signal, the services keep running for the next start."""
+    from assistant.app.auth.accounts import AccountsFileError
     from assistant.app.auth.mode import LoginMode, login_mode
 
     os.environ.update(config.environment())
     os.chdir(Path(__file__).resolve().parent.parent)  # the project folder: .streamlit/ (config, OIDC secrets)
-    if login_mode(config.index) is LoginMode.NONE:
+    try:
+        mode = login_mode(config.index)
+    except AccountsFileError as error:
+        raise TeamStackError(str(error)) from None
+    if mode is LoginMode.NONE:
         raise TeamStackError(f"团队部署必须登录，但还没有账户：先运行 `AUDIT_ACCOUNTS={config.accounts} {_audit()} users add "
                              "用户名 --role admin`（或在 .streamlit/secrets.toml 中配置单位统一认证）")
     if POSTGRES in config.services:

@@ -149,3 +149,19 @@ def test_search_page_ranks_marks_terms_and_names_the_empty_filter(app_index):
     app.text_input(key="search_body").set_value("定海").run()
     app.selectbox(key="search_year").set_value(2024).run()
     assert app.warning[0].value == "没有结果：没有同时满足单位“定海”、年度“2024”的报告。"
+
+
+def test_accounts_without_the_login_routes_or_unreadable_stop_the_app(seed_app_index, tmp_path, monkeypatch):
+    """`streamlit run app.py` (no serve.py, so no login form) with local accounts, and a broken accounts
+    file: one sentence, no page, no sidebar."""
+    from assistant.app.auth import accounts
+
+    path = tmp_path / "accounts.json"
+    monkeypatch.setenv("AUDIT_ACCOUNTS", str(path))
+    accounts.save(path, accounts.AccountsFile(accounts={"李审核": accounts.Account(
+        name="李审核", role=accounts.Role.REVIEWER, password_hash=accounts.hash_password("reviewer-pass"))}))
+    for expected in ["已配置本地账户，但登录服务未启动", f"账户文件 {path} 无法读取（ValidationError）"]:
+        app = AppTest.from_file(APP, default_timeout=120).run()
+        assert not app.exception and app.error[0].value.startswith(expected)
+        assert not app.sidebar.radio and not app.chat_input and not app.metric
+        path.write_text('{"accounts": {"李审核": {"name": "李审核", "role": "boss"}}}', encoding="utf-8")

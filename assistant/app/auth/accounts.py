@@ -19,7 +19,7 @@ from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 _HASHER = PasswordHasher()
 # Verified when the name is unknown, so that a wrong name costs as long as a wrong password.
@@ -54,11 +54,18 @@ def accounts_path(index_dir: Path) -> Path:
     return Path(os.environ.get("AUDIT_ACCOUNTS") or index_dir / "accounts.json")
 
 
+class AccountsFileError(ValueError):
+    """The accounts file exists but cannot be read: nobody may sign in until it is fixed."""
+
+
 def load(path: Path) -> AccountsFile:
     """The accounts in the file; none when it does not exist."""
     if not path.exists():
         return AccountsFile()
-    return AccountsFile.model_validate_json(path.read_text(encoding="utf-8"))
+    try:
+        return AccountsFile.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValidationError) as error:
+        raise AccountsFileError(f"账户文件 {path} 无法读取（{type(error).__name__}），请检查或重新建立账户") from None
 
 
 def save(path: Path, accounts: AccountsFile) -> None:

@@ -39,7 +39,10 @@ class User:
 
 def signed_in_user(index_dir: Path) -> User:
     """The user of this run; draws the login screen (or the refusal) and stops the run when there is none."""
-    mode = login_mode(index_dir)
+    try:
+        mode = login_mode(index_dir)
+    except accounts.AccountsFileError as error:
+        _stop_with(str(error))
     if mode is LoginMode.OIDC:
         user = _oidc_user(index_dir)
     elif mode is LoginMode.LOCAL:

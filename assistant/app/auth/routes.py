@@ -72,7 +72,10 @@ async def login(request: Request) -> Response:
     if ATTEMPTS_LIMIT.blocked(name, address):
         await asyncio.sleep(FAILURE_DELAY_SECONDS)
         return RedirectResponse(f"{LOGIN_PATH}?notice=limited", status_code=303)
-    account = await asyncio.to_thread(accounts.verify, _accounts_file(), name, password)
+    try:
+        account = await asyncio.to_thread(accounts.verify, _accounts_file(), name, password)
+    except accounts.AccountsFileError as error:
+        return Response(str(error), status_code=503, media_type="text/plain; charset=utf-8")
     if account is None:
         ATTEMPTS_LIMIT.failed(name, address)
         await asyncio.sleep(FAILURE_DELAY_SECONDS)
@@ -101,12 +104,18 @@ class LoginRedirect:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/":
-            request = Request(scope)
-            if (login_mode(Settings.from_env().index_dir) is LoginMode.LOCAL
-                    and SESSIONS.name(request.cookies.get(COOKIE)) is None):
+            if _local_login(Settings.from_env().index_dir) and SESSIONS.name(Request(scope).cookies.get(COOKIE)) is None:
                 await RedirectResponse(LOGIN_PATH, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _local_login(index_dir: Path) -> bool:
+    """A broken accounts file is not: the page itself then says what is wrong."""
+    try:
+        return login_mode(index_dir) is LoginMode.LOCAL
+    except accounts.AccountsFileError:
+        return False
 
 
 def _https(request: Request) -> bool:
