@@ -88,14 +88,14 @@ def _parser() -> argparse.ArgumentParser:
     users_cmd.add_argument("action", choices=["add", "passwd", "remove", "list"],
                            help="add 新建或修改账户，passwd 修改密码，remove 删除，list 列出")
     users_cmd.add_argument("name", nargs="?", help="用户名（单位统一认证的账户用其电子邮箱或 sub）")
-    users_cmd.add_argument("--role", choices=["reviewer", "admin"], default="reviewer",
-                           help="reviewer 审核人员（问答、检索、审核、审查意见、汇总）；admin 管理员（另可入库、删除、重建索引）")
+    users_cmd.add_argument("--role", choices=["reviewer", "admin"],
+                           help="新账户默认 reviewer，已有账户不给出时保持原角色。reviewer 审核人员（问答、检索、审核、审查意见、汇总）；admin 管理员（另可入库、删除、重建索引）")
     users_cmd.add_argument("--oidc", action="store_true", help="单位统一认证（OIDC）登录的账户：只设角色，不设密码")
     users_cmd.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
     team_cmd = commands.add_parser("team-stack", help="启动团队部署：PostgreSQL、Chroma 服务和需登录的网页版（deploy/team-stack）")
     team_cmd.add_argument("--address", help="网页版在办公网上的监听地址（首次运行时必须给出，之后沿用 team.env）")
     team_cmd.add_argument("--port", type=int, help="网页版端口（默认 8501）")
-    team_cmd.add_argument("--chroma-port", type=int, default=8000, help="本机 Chroma 服务的端口（默认 8000）")
+    team_cmd.add_argument("--chroma-port", type=int, default=8000, help="本机 Chroma 服务的端口（首次运行时，默认 8000）")
     team_cmd.add_argument("--state", default=os.environ.get("AUDIT_TEAM_STATE", "/var/lib/audit-assistant"),
                           help="设置、索引、账户和 Chroma 数据所在的文件夹（默认 /var/lib/audit-assistant）")
     team_cmd.add_argument("--stop", action="store_true", help="停止本部署启动的服务（PostgreSQL、Chroma）")
@@ -387,7 +387,7 @@ def _run_users(args: argparse.Namespace) -> int:
         print(f"已删除账户 {args.name}")
         return EXIT_OK
     existing = known.accounts.get(args.name)
-    role = accounts.Role(args.role) if args.action == "add" else existing.role
+    role = accounts.Role(args.role) if args.role else existing.role if existing else accounts.Role.REVIEWER
     if args.action == "passwd" and not existing.local:
         print(f"audit: {args.name} 是统一认证账户，没有本地密码", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -47,6 +47,8 @@ def test_audit_users_keeps_salted_argon2_hashes_in_a_private_file(tmp_path):
     assert accounts.verify(path, "无此人", "correct horse 1") is None
     assert accounts.verify(path, "wang@office.gov.cn", "") is None  # an OIDC identity has no password here
 
+    assert users("add", "张三", password="correct horse 3", env=env).returncode == 0  # role kept when not given
+    assert accounts.verify(path, "张三", "correct horse 3").role is Role.ADMIN
     assert users("passwd", "李四", password="another horse", env=env).returncode == 0
     assert accounts.verify(path, "李四", "correct horse 1") is None and accounts.verify(path, "李四", "another horse")
     assert users("passwd", "wang@office.gov.cn", password="another horse", env=env).returncode == 2
