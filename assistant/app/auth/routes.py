@@ -1,4 +1,5 @@
-"""The login and logout routes of local accounts, served beside the Streamlit app (`serve.py`).
+"""The login and logout routes of local accounts, served beside the Streamlit app (`serve.py`), and
+the middleware that sends a page load without a session to the login form.
 
 Streamlit's pages cannot set cookies from Python, so the password never goes through a Streamlit
 widget: a plain HTML form posts it to `/audit-auth/login`, which checks it against the accounts
