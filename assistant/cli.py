@@ -21,6 +21,8 @@ from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.errors import StoreError
+
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.models import Report
@@ -35,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except StoreError as error:
+        print(f"audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("audit: 已中断", file=sys.stderr)
         return 130
@@ -236,9 +241,9 @@ def _run_memo(args: argparse.Namespace) -> int:
     from assistant.draft.sources import report_for_memo
     from assistant.errors import InputError
     from assistant.store import IndexDatabase
-    from assistant.store.database import DATABASE_NAME
+    from assistant.store.database import index_exists
     settings = Settings.from_env(args.index)
-    db = IndexDatabase(settings.index_dir) if (settings.index_dir / DATABASE_NAME).exists() else None
+    db = IndexDatabase(settings) if index_exists(settings) else None
     try:
         report, findings, previous = report_for_memo(args.report, db)
     except InputError as error:
@@ -280,7 +285,7 @@ def _run_summarize(args: argparse.Namespace) -> int:
     from assistant.load import load_file
     from assistant.parse import extract
     from assistant.store import IndexDatabase
-    from assistant.store.database import DATABASE_NAME, Coverage
+    from assistant.store.database import Coverage, index_exists
     failed = False
     history = []
     if args.paths:
@@ -295,10 +300,10 @@ def _run_summarize(args: argparse.Namespace) -> int:
         reports = [r for r in reports if _matches(r, args)]
     else:
         settings = Settings.from_env(args.index)
-        if not (settings.index_dir / DATABASE_NAME).exists():
+        if not index_exists(settings):
             print(f"audit: {settings.index_dir}: 索引不存在，请先运行 audit ingest，或给出报告文件夹", file=sys.stderr)
             return EXIT_BAD_INPUT
-        db = IndexDatabase(settings.index_dir)
+        db = IndexDatabase(settings)
         try:
             stored = db.reports(body=args.body, region=args.region, year=args.year)
             coverage = db.coverage()

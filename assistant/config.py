@@ -14,8 +14,15 @@ from pydantic import BaseModel, Field, SecretStr
 DEFAULT_INDEX = Path("index")
 
 
+def _database_url_from_env() -> Optional[str]:
+    return os.environ.get("AUDIT_DATABASE_URL") or None
+
+
 class Settings(BaseModel):
+    """`database_url` (AUDIT_DATABASE_URL, postgresql://…) follows the environment even when the rest is
+    given in code: which database holds the index is the deployment's choice. None: SQLite in index_dir."""
     index_dir: Path = DEFAULT_INDEX
+    database_url: Optional[str] = Field(default_factory=_database_url_from_env, repr=False)
     chroma_url: Optional[str] = None
     embedding_model: Optional[str] = None
     llm_model: Optional[str] = None
@@ -28,6 +35,7 @@ class Settings(BaseModel):
         env = os.environ
         return cls(
             index_dir=Path(index_dir or env.get("AUDIT_INDEX") or DEFAULT_INDEX),
+            database_url=_database_url_from_env(),
             chroma_url=env.get("AUDIT_CHROMA_URL") or None,
             embedding_model=env.get("AUDIT_EMBEDDING_MODEL") or None,
             llm_model=env.get("AUDIT_LLM_MODEL") or None,

@@ -1,4 +1,5 @@
-"""The one exception type users see: bad input, reported as a single readable line."""
+"""The exception types users see, each reported as a single readable line: bad input, and an index
+database that cannot be used."""
 
 
 class InputError(Exception):
@@ -12,3 +13,8 @@ class InputError(Exception):
     def __reduce__(self):
         """Rebuilt from its two parts, so that it crosses from a worker process intact."""
         return InputError, (self.source, self.reason)
+
+
+class StoreError(Exception):
+    """The index database cannot be used as it is (unreachable, or written by a newer program); its
+    message is one line for the user."""

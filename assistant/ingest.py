@@ -82,7 +82,7 @@ class Ingestor:
     def __init__(self, settings: Settings, jobs: Optional[int] = None) -> None:
         self.settings = settings
         self.jobs = jobs
-        self.db = IndexDatabase(settings.index_dir)
+        self.db = IndexDatabase(settings)
         self._pending: list[tuple[NarrativeChunk, dict]] = []
         self._stale: list[str] = []
 

@@ -15,24 +15,24 @@ from conftest import PROJECT, SAMPLES
 APP = str(PROJECT / "app.py")
 
 
-def _app_on_a_copy(ingestor, tmp_path: Path, monkeypatch) -> Path:
+def _app_on_a_copy(ingestor, tmp_path: Path, monkeypatch, copy_index) -> Path:
     index = tmp_path / "index"
-    shutil.copytree(ingestor.db.path.parent, index)
+    copy_index(ingestor, index)
     monkeypatch.setenv("AUDIT_INDEX", str(index))
     monkeypatch.delenv("AUDIT_LLM_MODEL", raising=False)
     return index
 
 
 @pytest.fixture
-def app_index(indexed, tmp_path, monkeypatch):
+def app_index(indexed, tmp_path, monkeypatch, copy_index):
     """A copy of the index of the bundled reports and the corpus."""
-    return _app_on_a_copy(indexed[0], tmp_path, monkeypatch)
+    return _app_on_a_copy(indexed[0], tmp_path, monkeypatch, copy_index)
 
 
 @pytest.fixture
-def seed_app_index(seeds_indexed, tmp_path, monkeypatch):
+def seed_app_index(seeds_indexed, tmp_path, monkeypatch, copy_index):
     """A copy of the index of the bundled reports only (runs without ../shared)."""
-    return _app_on_a_copy(seeds_indexed[0], tmp_path, monkeypatch)
+    return _app_on_a_copy(seeds_indexed[0], tmp_path, monkeypatch, copy_index)
 
 
 def open_page(name: str) -> AppTest:

@@ -4,16 +4,14 @@ find every pair they would find by comparing all pairs."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 
-from conftest import CORPUS, SAMPLES, corpus_file, read
+from conftest import CORPUS, SAMPLES, corpus_file, read, store_rows
 from assistant.check import check_reports
 from assistant.check.similarity import NearCopyCandidates, copied_passages
 from assistant.config import Settings
 from assistant.ingest import Ingestor
-from assistant.store.database import DATABASE_NAME
 
 
 def _check_json(paths: list[str], jobs: int) -> dict:
@@ -83,23 +81,21 @@ _STORE_QUERIES = (
 )
 
 
-def _store_rows(index) -> list[list[tuple]]:
-    connection = sqlite3.connect(index / DATABASE_NAME)
-    try:
-        return [sorted(connection.execute(query).fetchall(), key=repr) for query in _STORE_QUERIES]
-    finally:
-        connection.close()
+def _store_rows(settings: Settings) -> list[list[tuple]]:
+    return [sorted(store_rows(settings, query), key=repr) for query in _STORE_QUERIES]
 
 
-def test_ingest_over_a_pool_stores_what_one_process_stores(tmp_path):
+def test_ingest_over_a_pool_stores_what_one_process_stores(tmp_path, new_database):
     raw = corpus_file("pingtan_2021.txt").parent
+    stores = {}
     for jobs in (1, 2):
-        ingestor = Ingestor(Settings(index_dir=tmp_path / str(jobs)), jobs=jobs)
+        stores[jobs] = Settings(index_dir=tmp_path / str(jobs), database_url=new_database())
+        ingestor = Ingestor(stores[jobs], jobs=jobs)
         try:
             summary = ingestor.ingest([SAMPLES, raw])
         finally:
             ingestor.close()
         assert len(summary.new) == 72 and not summary.failed
-    single, pooled = _store_rows(tmp_path / "1"), _store_rows(tmp_path / "2")
+    single, pooled = _store_rows(stores[1]), _store_rows(stores[2])
     assert [len(rows) for rows in pooled] == [len(rows) for rows in single]
     assert pooled == single

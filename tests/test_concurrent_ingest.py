@@ -1,22 +1,17 @@
 """Two `audit ingest` runs at once into one index, over overlapping folders: every report is stored
-once and both runs succeed, with the embedded Chroma store and with a Chroma server."""
+once and both runs succeed, with the embedded Chroma store and with a Chroma server (figures in the
+suite's backend), and with the figures on a PostgreSQL server (whichever backend the suite uses)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import pytest
 
 from assistant.config import Settings
 from assistant.ingest import Ingestor
-from conftest import PROJECT, SAMPLES, free_port
+from conftest import PROJECT, SAMPLES, store_rows
 
 REPETITIONS = 5
 VARIANTS = 4
@@ -43,7 +38,13 @@ def overlapping_folders(root: Path) -> tuple[list[Path], list[Path], int]:
     return [common, only_a], [common, only_b], contents
 
 
-def run_two_ingests(runs: list[list[Path]], index: Path, environment: dict) -> list[subprocess.CompletedProcess]:
+def run_two_ingests(runs: list[list[Path]], settings: Settings) -> list[subprocess.CompletedProcess]:
+    """Both runs started at once, into the index and stores of `settings` (the figures database and the
+    Chroma server passed to them through the environment)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("AUDIT_DATABASE_URL", "AUDIT_CHROMA_URL")}
+    environment.update({name: value for name, value in (("AUDIT_DATABASE_URL", settings.database_url),
+                                                        ("AUDIT_CHROMA_URL", settings.chroma_url)) if value})
+    index = settings.index_dir
     processes = [subprocess.Popen([sys.executable, "-m", "assistant", "ingest", *map(str, paths), "--index", str(index)],
                                   cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, encoding="utf-8") for paths in runs]
@@ -54,16 +55,16 @@ def run_two_ingests(runs: list[list[Path]], index: Path, environment: dict) -> l
     return results
 
 
-def assert_every_report_once(index: Path, contents: int, results: list[subprocess.CompletedProcess],
-                             settings: Settings) -> None:
+def assert_every_report_once(contents: int, results: list[subprocess.CompletedProcess], settings: Settings) -> None:
     assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
     assert all("Traceback" not in r.stderr for r in results)
-    with sqlite3.connect(index / "figures.sqlite") as probe:
-        hashes = [row[0] for row in probe.execute("SELECT hash FROM reports")]
-        incomplete = probe.execute("SELECT COUNT(*) FROM reports r WHERE (SELECT COUNT(*) FROM figures f"
-                                   " WHERE f.report_id = r.id) NOT IN (198, 200)").fetchone()[0]
+    hashes = [row[0] for row in store_rows(settings, "SELECT hash FROM reports")]
+    incomplete = store_rows(settings, "SELECT COUNT(*) FROM reports r WHERE (SELECT COUNT(*) FROM figures f"
+                                      " WHERE f.report_id = r.id) NOT IN (198, 200)")[0][0]
     assert len(hashes) == len(set(hashes)) == contents
     assert incomplete == 0
+    logged = store_rows(settings, "SELECT report_id FROM activity WHERE action = 'ingest'")
+    assert sorted(row[0] for row in logged) == sorted(row[0] for row in store_rows(settings, "SELECT id FROM reports"))
     ingestor = Ingestor(settings)
     try:
         stored = set(ingestor.db.chunk_ids())
@@ -74,49 +75,33 @@ def assert_every_report_once(index: Path, contents: int, results: list[subproces
         ingestor.close()
 
 
-def test_two_concurrent_ingests_store_every_report_once_embedded(tmp_path):
+def test_two_concurrent_ingests_store_every_report_once_embedded(tmp_path, new_database):
     *runs, contents = overlapping_folders(tmp_path)
     for repetition in range(REPETITIONS):
-        index = tmp_path / f"index{repetition}"
-        results = run_two_ingests(runs, index, dict(os.environ))
-        assert_every_report_once(index, contents, results, Settings(index_dir=index))
+        settings = Settings(index_dir=tmp_path / f"index{repetition}", database_url=new_database())
+        assert_every_report_once(contents, run_two_ingests(runs, settings), settings)
 
 
-def _wait_for(url: str, server: subprocess.Popen) -> None:
-    import urllib.request
-
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
-            return
-        except OSError:
-            if time.time() > deadline or server.poll() is not None:
-                pytest.fail("the Chroma server did not start")
-            time.sleep(0.3)
+def test_two_concurrent_ingests_into_postgresql_store_every_report_once(tmp_path, postgres_server):
+    """The runs' transactions meet in PostgreSQL (its advisory write lock, the unique content hash)."""
+    *runs, contents = overlapping_folders(tmp_path)
+    for repetition in range(REPETITIONS):
+        settings = Settings(index_dir=tmp_path / f"index{repetition}", database_url=postgres_server.new_database())
+        assert_every_report_once(contents, run_two_ingests(runs, settings), settings)
 
 
-def test_two_concurrent_ingests_store_every_report_once_with_a_chroma_server(tmp_path):
-    """With a server the runs really overlap (no lock): the SQLite insert decides what is stored. One
+def test_two_concurrent_ingests_store_every_report_once_with_a_chroma_server(tmp_path, new_database, chroma_server):
+    """With a server the runs really overlap (no lock): the database's insert decides what is stored. One
     server for all repetitions, its collection dropped between them."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
     *runs, contents = overlapping_folders(tmp_path)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(url, server)
-        client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
-        for repetition in range(REPETITIONS):
-            index = tmp_path / f"index{repetition}"
-            results = run_two_ingests(runs, index, {**os.environ, "AUDIT_CHROMA_URL": url})
-            assert_every_report_once(index, contents, results, Settings(index_dir=index, chroma_url=url))
-            for collection in client.list_collections():
-                client.delete_collection(collection.name)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_server.rsplit(":", 1)[1]),
+                                 settings=ChromaSettings(anonymized_telemetry=False))
+    for repetition in range(REPETITIONS):
+        settings = Settings(index_dir=tmp_path / f"index{repetition}", chroma_url=chroma_server,
+                            database_url=new_database())
+        assert_every_report_once(contents, run_two_ingests(runs, settings), settings)
+        for collection in client.list_collections():
+            client.delete_collection(collection.name)

@@ -186,10 +186,10 @@ def test_memo_pdf_is_a4_on_every_page(tmp_path):
     assert "关于鄞州区人民政府办公室2020年政府信息" in re.sub(r"\s", "", first) and first.endswith("— 1 —")
 
 
-def test_memo_and_summarize_commands(tmp_path, indexed):
+def test_memo_and_summarize_commands(tmp_path, indexed, copy_index):
     ingestor, _ = indexed
     index = tmp_path / "index"
-    shutil.copytree(ingestor.db.path.parent, index)
+    copy_index(ingestor, index)
 
     def audit(*args):
         return subprocess.run([sys.executable, "-m", "assistant", *args, "--index", str(index)], cwd=PROJECT,

@@ -7,18 +7,19 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.config import Settings
 from assistant.ingest import Ingestor
 from assistant.retrieve import Retriever
-from conftest import CORPUS, PROJECT, SAMPLES
+from assistant.store.database import DATABASE_NAME
+from conftest import CORPUS, PROJECT, SAMPLES, store_rows
 from retrieval_questions import QUESTIONS
 
 RECALL_AT_5_FLOOR = 0.9
@@ -157,14 +158,13 @@ def test_against_a_real_chroma_server(tmp_path):
         server.wait(timeout=30)
 
 
-def _committed_reports(database: Path) -> int:
+def _committed_reports(settings: Settings) -> int:
     """Reports committed so far (0 while the writer is still creating the schema)."""
-    if not database.exists():
+    if not (settings.database_url or (settings.index_dir / DATABASE_NAME).exists()):
         return 0
     try:
-        with sqlite3.connect(database, timeout=10) as probe:
-            return probe.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-    except sqlite3.OperationalError:
+        return store_rows(settings, "SELECT COUNT(*) FROM reports")[0][0]
+    except SQLAlchemyError:
         return 0
 
 
@@ -173,25 +173,23 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path):
     index = tmp_path / "index"
     command = [sys.executable, "-m", "assistant", "ingest", *map(str, corpus_dirs()), "--index", str(index)]
     process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    database = index / "figures.sqlite"
+    settings = Settings(index_dir=index)
     deadline = time.time() + 120
-    while time.time() < deadline and _committed_reports(database) < 10:
+    while time.time() < deadline and _committed_reports(settings) < 10:
         time.sleep(0.05)
     process.kill()
     process.wait()
-    with sqlite3.connect(database, timeout=10) as probe:
-        partial = probe.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    partial = _committed_reports(settings)
     total = len(list(SAMPLES.glob("*.txt"))) + len(list((CORPUS / "raw").iterdir()))
     assert 10 <= partial < total, (partial, total)
     rerun = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, encoding="utf-8", timeout=600)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    ingestor = Ingestor(Settings(index_dir=index))
+    ingestor = Ingestor(settings)
     try:
         reports = ingestor.db.reports()
         assert len(reports) == total == len({r.source for r in reports})
-        with sqlite3.connect(database) as probe:
-            per_report = dict(probe.execute("SELECT report_id, COUNT(*) FROM figures GROUP BY report_id").fetchall())
-            sections = dict(probe.execute("SELECT report_id, COUNT(*) FROM sections GROUP BY report_id").fetchall())
+        per_report = dict(store_rows(settings, "SELECT report_id, COUNT(*) FROM figures GROUP BY report_id"))
+        sections = dict(store_rows(settings, "SELECT report_id, COUNT(*) FROM sections GROUP BY report_id"))
         assert all(per_report[r.id] in (198, 200, 207) and sections[r.id] >= 4 for r in reports)
         assert ingestor.vectors.ids() == set(ingestor.db.chunk_ids())
         assert rerun.stdout.startswith(f"新增 {total - partial} 份，未变 {partial} 份，替换 0 份，失败 0 份")

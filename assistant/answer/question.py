@@ -108,7 +108,7 @@ _ENTITIES: dict[tuple[str, int], Entities] = {}
 
 def entities_of(db: IndexDatabase) -> Entities:
     """The names the index holds, rebuilt only when the index changes (its generation)."""
-    key = (str(db.path), db.generation)
+    key = (db.url, db.generation)
     entities = _ENTITIES.get(key)
     if entities is None:
         entities = Entities.from_reports(db.reports())

@@ -1,28 +1,44 @@
-"""The figures store: reports, figures, findings, sections and narrative chunks in one SQLite file.
+"""The figures store: reports, figures, findings, sections, narrative chunks and the activity log, in
+a SQLite file in the index folder or in a PostgreSQL database (AUDIT_DATABASE_URL, for a team).
 
-SQLite is the source of truth of the index: a report and everything derived from it is written in
-one transaction, so a killed ingest leaves either the old version or the new one, never half.
-The Chroma collection is reconciled against the `chunks` table (see `assistant.ingest`).
+The database is the source of truth of the index: a report and everything derived from it is written
+in one transaction, so a killed ingest leaves either the old version or the new one, never half.
+Writers take turns (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock keyed by the
+schema, so the indexes of one database in different schemas do not wait for each other), and the
+insert of a report is insert-or-skip on its unique content hash, so concurrent ingests store each
+content once and neither fails. The Chroma collection is reconciled against the `chunks` table (see
+`assistant.ingest`). One schema (`tables`) and one set of statements (SQLAlchemy Core) serve both.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum
-from importlib import resources
-from pathlib import Path
-from typing import Optional
-from collections.abc import Iterable, Sequence
+from typing import Any, Optional
 
 from pydantic import BaseModel
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.sql import Select
 
+from assistant.config import Settings
+from assistant.errors import StoreError
 from assistant.models import DecodedText, Finding, NarrativeChunk, Report
 from assistant.parse import extract
+from assistant.store import migrations
+from assistant.store.tables import activity, figures, problem_sentences, reports, sections, state
+from assistant.store.tables import chunks as chunks_table, findings as findings_table
 
 DATABASE_NAME = "figures.sqlite"
-_REPORT_COLUMNS = "id, source, hash, title, body, body_key, region, year, template"
+BUSY_SECONDS = 10
+_REPORT_COLUMNS = [reports.c[name] for name in ("id", "source", "hash", "title", "body", "body_key", "region",
+                                                "year", "template")]
+_CHUNK_COLUMNS = [chunks_table.c[name] for name in ("id", "report_id", "section", "start_line", "end_line", "text")]
 
 
 class StoredReport(BaseModel):
@@ -73,6 +89,39 @@ class StoredWrite(BaseModel):
     removed_chunks: list[str]
 
 
+def database_url(settings: Settings) -> URL:
+    """Where the figures store lives: AUDIT_DATABASE_URL (postgresql://…, through psycopg 3), else the
+    SQLite file in the index folder."""
+    if not settings.database_url:
+        return URL.create("sqlite", database=str(settings.index_dir / DATABASE_NAME))
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError:
+        raise StoreError("AUDIT_DATABASE_URL 不是有效的数据库地址（应为 postgresql://用户:密码@主机:端口/数据库）") from None
+    if url.get_backend_name() not in ("postgresql", "postgres"):
+        raise StoreError(f"AUDIT_DATABASE_URL 只支持 PostgreSQL（postgresql://…），不支持 {url.drivername}")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def index_exists(settings: Settings) -> bool:
+    """Whether there is an index to read (a PostgreSQL store is created on first use, so it always is)."""
+    return bool(settings.database_url) or (settings.index_dir / DATABASE_NAME).exists()
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    """SQLite in WAL mode, foreign keys on; the driver's own transaction handling off, so that reads run
+    outside any transaction (as one statement each) and writes begin with BEGIN IMMEDIATE (`_writing`)."""
+    engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _configure(connection, _record) -> None:
+        connection.isolation_level = None
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+
+    return engine
+
+
 class Action(str, Enum):
     INGEST = "ingest"
     DELETE = "delete"
@@ -97,22 +146,51 @@ class StoredDeletion(BaseModel):
     removed_chunks: list[str]
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class IndexDatabase:
-    def __init__(self, index_dir: Path) -> None:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        self.path = index_dir / DATABASE_NAME
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        self._db.executescript(resources.files("assistant.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+    def __init__(self, settings: Settings) -> None:
+        url = database_url(settings)
+        self.url = (make_url(settings.database_url) if settings.database_url else url).render_as_string(hide_password=True)
+        if url.get_backend_name() == "sqlite":
+            settings.index_dir.mkdir(parents=True, exist_ok=True)
+            self.engine = _sqlite_engine(url)
+            self._insert_or_skip = sqlite.insert
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True)
+            self._insert_or_skip = postgresql.insert
+        try:
+            with self.engine.connect() as connection:
+                current = migrations.recorded_version(connection) == migrations.SCHEMA_VERSION
+            if not current:
+                with self._writing() as connection:
+                    migrations.prepare(connection)
+        except OperationalError as error:
+            self.engine.dispose()
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise StoreError(f"无法打开索引数据库 {self.url}：{reason}") from None
+        except StoreError:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
-        self._db.close()
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction, taken in turn with every other writer of the index (see the module docstring)."""
+        with self.engine.connect() as connection, connection.begin():
+            if self.engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(func.current_schema()))))
+            yield connection
+
+    def _rows(self, statement: Select) -> list[Mapping[str, Any]]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(statement).mappings())
+
+    def _value(self, statement: Select) -> Any:
+        with self.engine.connect() as connection:
+            return connection.execute(statement).scalar()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -125,209 +203,169 @@ class IndexDatabase:
         The insert itself decides (insert-or-skip on the unique content hash, inside the transaction that
         removes the source's outdated version), so concurrent ingests that meet the same content store it
         once and neither fails; a look-up before the write would race with the other writer."""
-        db = self._db
-        document = report.document
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            outdated = db.execute("SELECT id FROM reports WHERE source = ? AND hash != ?", (source, content_hash)).fetchone()
-            removed_chunks = self.chunk_ids(outdated["id"]) if outdated else []
-            if outdated:
-                db.execute("DELETE FROM reports WHERE id = ?", (outdated["id"],))
-            meta = report.meta
-            row = db.execute(
-                "INSERT INTO reports (source, hash, title, body, body_key, region, year, template, encoding, text,"
-                " page_starts, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
-                (source, content_hash, meta.title, meta.body, body_key, meta.region, meta.year, meta.template,
-                 document.encoding, document.text, json.dumps(document.page_starts),
-                 utc_now())).fetchone()
-            if row is None:
-                if outdated:
-                    self._bump_generation()
-                db.execute("COMMIT")
-                return StoredWrite(report_id=None, replaced=outdated is not None, removed_chunks=removed_chunks)
-            report_id = row[0]
-            db.executemany(
-                "INSERT INTO figures (report_id, key, value, raw, line, page, status) VALUES (?,?,?,?,?,?,?)",
-                [(report_id, c.key, c.value, c.raw, c.line, document.page_of(c.line), c.status.value)
-                 for c in report.cells])
-            db.executemany(
-                "INSERT INTO sections (report_id, section, title, start_line, end_line) VALUES (?,?,?,?,?)",
-                [(report_id, s.id, s.title, s.start_line, s.end_line) for s in report.sections])
-            self._insert_findings(report_id, findings, cross=False)
-            db.executemany(
-                "INSERT INTO chunks (id, report_id, section, start_line, end_line, text, tokens) VALUES (?,?,?,?,?,?,?)",
-                [(c.id, report_id, c.section, c.start_line, c.end_line, c.text, " ".join(tokens)) for c, tokens in chunks])
-            db.executemany("INSERT INTO problem_sentences (report_id, hash) VALUES (?,?)",
-                           [(report_id, h) for h in set(problem_hashes)])
-            self._record(actor, Action.INGEST, source, report_id, "替换" if outdated else "新增")
-            self._bump_generation()
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return StoredWrite(report_id=report_id, replaced=outdated is not None, removed_chunks=removed_chunks)
+        document, meta = report.document, report.meta
+        with self._writing() as db:
+            outdated = db.execute(select(reports.c.id).where(reports.c.source == source,
+                                                             reports.c.hash != content_hash)).scalar()
+            removed_chunks = _chunk_ids(db, outdated) if outdated is not None else []
+            if outdated is not None:
+                db.execute(delete(reports).where(reports.c.id == outdated))
+            report_id = db.execute(self._insert_or_skip(reports).values(
+                source=source, hash=content_hash, title=meta.title, body=meta.body, body_key=body_key,
+                region=meta.region, year=meta.year, template=meta.template, encoding=document.encoding,
+                text=document.text, page_starts=json.dumps(document.page_starts), ingested_at=utc_now(),
+            ).on_conflict_do_nothing().returning(reports.c.id)).scalar()
+            replaced = outdated is not None
+            if report_id is None:
+                if replaced:
+                    _bump_generation(db)
+                return StoredWrite(report_id=None, replaced=replaced, removed_chunks=removed_chunks)
+            _insert_rows(db, figures, [
+                {"report_id": report_id, "key": c.key, "value": c.value, "raw": c.raw, "line": c.line,
+                 "page": document.page_of(c.line), "status": c.status.value} for c in report.cells])
+            _insert_rows(db, sections, [
+                {"report_id": report_id, "section": s.id, "title": s.title, "start_line": s.start_line,
+                 "end_line": s.end_line} for s in report.sections])
+            _insert_findings(db, report_id, findings, cross=False)
+            _insert_rows(db, chunks_table, [
+                {"id": c.id, "report_id": report_id, "section": c.section, "start_line": c.start_line,
+                 "end_line": c.end_line, "text": c.text, "tokens": " ".join(tokens)} for c, tokens in chunks])
+            _insert_rows(db, problem_sentences, [{"report_id": report_id, "hash": h} for h in sorted(set(problem_hashes))])
+            _record(db, actor, Action.INGEST, source, report_id, "替换" if replaced else "新增")
+            _bump_generation(db)
+        return StoredWrite(report_id=report_id, replaced=replaced, removed_chunks=removed_chunks)
 
     def delete_report(self, report_id: int, actor: str) -> Optional[StoredDeletion]:
         """Remove a report and everything derived from it, recorded in the activity log; None when it
         is not stored (any more)."""
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            row = db.execute("SELECT source FROM reports WHERE id = ?", (report_id,)).fetchone()
-            if row is None:
-                db.execute("COMMIT")
+        with self._writing() as db:
+            source = db.execute(select(reports.c.source).where(reports.c.id == report_id)).scalar()
+            if source is None:
                 return None
-            removed_chunks = self.chunk_ids(report_id)
-            db.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-            self._record(actor, Action.DELETE, row["source"], report_id, f"删除 {len(removed_chunks)} 个文本块")
-            self._bump_generation()
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return StoredDeletion(report_id=report_id, source=row["source"], removed_chunks=removed_chunks)
+            removed_chunks = _chunk_ids(db, report_id)
+            db.execute(delete(reports).where(reports.c.id == report_id))
+            _record(db, actor, Action.DELETE, source, report_id, f"删除 {len(removed_chunks)} 个文本块")
+            _bump_generation(db)
+        return StoredDeletion(report_id=report_id, source=source, removed_chunks=removed_chunks)
 
     def record_activity(self, actor: str, action: Action, source: Optional[str] = None,
                         report_id: Optional[int] = None, detail: str = "") -> None:
         """Record a change made outside the store's own writes (a re-index of the Chroma collection)."""
-        self._record(actor, action, source, report_id, detail)
-
-    def _record(self, actor: str, action: Action, source: Optional[str], report_id: Optional[int], detail: str) -> None:
-        self._db.execute("INSERT INTO activity (at, actor, action, source, report_id, detail) VALUES (?,?,?,?,?,?)",
-                         (utc_now(), actor, action.value, source, report_id, detail))
+        with self._writing() as db:
+            _record(db, actor, action, source, report_id, detail)
 
     def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
         """Replace the report's cross-report findings (nothing, if a concurrent ingest removed the report)."""
-        db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute("DELETE FROM findings WHERE report_id = ? AND cross_report = 1", (report_id,))
-            if db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone():
-                self._insert_findings(report_id, findings, cross=True)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-
-    def _insert_findings(self, report_id: int, findings: Sequence[Finding], cross: bool) -> None:
-        self._db.executemany(
-            "INSERT INTO findings (report_id, rule, severity, message, keys, evidence, cross_report) VALUES (?,?,?,?,?,?,?)",
-            [(report_id, f.rule, f.severity, f.message, json.dumps(f.keys, ensure_ascii=False),
-              json.dumps([e.model_dump() for e in f.evidence], ensure_ascii=False), int(cross)) for f in findings])
-
-    def _bump_generation(self) -> None:
-        self._db.execute("UPDATE state SET value = value + 1 WHERE name = 'generation'")
+        with self._writing() as db:
+            db.execute(delete(findings_table).where(findings_table.c.report_id == report_id,
+                                                    findings_table.c.cross_report == 1))
+            if db.execute(select(reports.c.id).where(reports.c.id == report_id)).scalar() is not None:
+                _insert_findings(db, report_id, findings, cross=True)
 
     # -- reading -----------------------------------------------------------------------------
 
     @property
     def generation(self) -> int:
-        return self._db.execute("SELECT value FROM state WHERE name = 'generation'").fetchone()[0]
+        return self._value(select(state.c.value).where(state.c.name == "generation"))
 
     def activity(self, limit: int = 200) -> list[Activity]:
         """The latest changes to the index, newest first."""
-        rows = self._db.execute("SELECT id, at, actor, action, source, report_id, detail FROM activity"
-                                " ORDER BY id DESC LIMIT ?", (limit,))
-        return [Activity(**dict(row)) for row in rows]
+        return [Activity(**row) for row in self._rows(select(activity).order_by(activity.c.id.desc()).limit(limit))]
 
     def report_by_source(self, source: str) -> Optional[StoredReport]:
-        return self._one("SELECT * FROM reports WHERE source = ?", (source,))
+        return self._one(reports.c.source == source)
 
     def report_by_hash(self, content_hash: str) -> Optional[StoredReport]:
-        return self._one("SELECT * FROM reports WHERE hash = ?", (content_hash,))
+        return self._one(reports.c.hash == content_hash)
 
     def report(self, report_id: int) -> Optional[StoredReport]:
-        return self._one("SELECT * FROM reports WHERE id = ?", (report_id,))
+        return self._one(reports.c.id == report_id)
 
     def reports(self, body: Optional[str] = None, region: Optional[str] = None, year: Optional[int] = None,
                 body_key: Optional[str] = None) -> list[StoredReport]:
-        clauses, values = [], []
-        for column, value, exact in (("body", body, False), ("region", region, False), ("year", year, True),
-                                     ("body_key", body_key, True)):
-            if value is None:
-                continue
-            clauses.append(f"{column} = ?" if exact else f"{column} LIKE ?")
-            values.append(value if exact else f"%{value}%")
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        rows = self._db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports{where} ORDER BY body_key, year, source",
-                                values).fetchall()
-        return [StoredReport(**dict(row)) for row in rows]
+        """Matching reports ordered by body, year and source (in Python: the same order on both backends,
+        whatever the PostgreSQL collation)."""
+        statement = select(*_REPORT_COLUMNS)
+        if body is not None:
+            statement = statement.where(reports.c.body.like(f"%{body}%"))
+        if region is not None:
+            statement = statement.where(reports.c.region.like(f"%{region}%"))
+        if year is not None:
+            statement = statement.where(reports.c.year == year)
+        if body_key is not None:
+            statement = statement.where(reports.c.body_key == body_key)
+        found = [StoredReport(**row) for row in self._rows(statement)]
+        return sorted(found, key=lambda r: (r.body_key is not None, r.body_key or "", r.year is not None,
+                                            r.year or 0, r.source))
 
     def chunk_ids(self, report_id: Optional[int] = None) -> list[str]:
-        if report_id is None:
-            return [row[0] for row in self._db.execute("SELECT id FROM chunks")]
-        return [row[0] for row in self._db.execute("SELECT id FROM chunks WHERE report_id = ?", (report_id,))]
+        with self.engine.connect() as connection:
+            return _chunk_ids(connection, report_id)
 
     def chunks(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
         found: dict[str, StoredChunk] = {}
         for start in range(0, len(ids), 500):
-            batch = list(ids[start : start + 500])
-            marks = ",".join("?" * len(batch))
-            for row in self._db.execute(f"SELECT id, report_id, section, start_line, end_line, text FROM chunks"
-                                        f" WHERE id IN ({marks})", batch):
-                found[row["id"]] = StoredChunk(**dict(row))
+            rows = self._rows(select(*_CHUNK_COLUMNS).where(chunks_table.c.id.in_(list(ids[start : start + 500]))))
+            found.update({row["id"]: StoredChunk(**row) for row in rows})
         return found
 
     def chunk_tokens(self) -> list[tuple[str, int, str, list[str]]]:
         """(id, report_id, section, tokens) of every chunk, in a stable order, for keyword indexing."""
-        rows = self._db.execute("SELECT id, report_id, section, tokens FROM chunks ORDER BY rowid")
-        return [(row[0], row[1], row[2], row[3].split()) for row in rows]
+        rows = self._rows(select(chunks_table.c.id, chunks_table.c.report_id, chunks_table.c.section,
+                                 chunks_table.c.tokens))
+        rows.sort(key=_chunk_order)
+        return [(row["id"], row["report_id"], row["section"], row["tokens"].split()) for row in rows]
 
     def problem_partners(self, report_id: int, minimum_shared: int) -> list[int]:
-        rows = self._db.execute(
-            "SELECT other.report_id, COUNT(*) FROM problem_sentences mine JOIN problem_sentences other"
-            " ON other.hash = mine.hash AND other.report_id != mine.report_id WHERE mine.report_id = ?"
-            " GROUP BY other.report_id HAVING COUNT(*) >= ?", (report_id, minimum_shared))
-        return [row[0] for row in rows]
+        mine, other = problem_sentences.alias("mine"), problem_sentences.alias("other")
+        statement = (select(other.c.report_id)
+                     .join_from(mine, other, (other.c.hash == mine.c.hash) & (other.c.report_id != mine.c.report_id))
+                     .where(mine.c.report_id == report_id).group_by(other.c.report_id)
+                     .having(func.count() >= minimum_shared).order_by(other.c.report_id))
+        return [row["report_id"] for row in self._rows(statement)]
 
-    def figure_rows(self, report_ids: Sequence[int], keys: Sequence[str]) -> dict[tuple[int, str], sqlite3.Row]:
+    def figure_rows(self, report_ids: Sequence[int], keys: Sequence[str]) -> dict[tuple[int, str], Mapping[str, Any]]:
         """(report_id, key) → row with value, raw, line, page and status."""
-        found: dict[tuple[int, str], sqlite3.Row] = {}
+        found: dict[tuple[int, str], Mapping[str, Any]] = {}
         if not report_ids or not keys:
             return found
-        key_marks = ",".join("?" * len(keys))
         for start in range(0, len(report_ids), 400):
-            batch = list(report_ids[start : start + 400])
-            rows = self._db.execute(
-                f"SELECT report_id, key, value, raw, line, page, status FROM figures WHERE report_id IN"
-                f" ({','.join('?' * len(batch))}) AND key IN ({key_marks})", [*batch, *keys])
+            rows = self._rows(select(figures.c.report_id, figures.c.key, figures.c.value, figures.c.raw,
+                                     figures.c.line, figures.c.page, figures.c.status)
+                              .where(figures.c.report_id.in_(list(report_ids[start : start + 400])),
+                                     figures.c.key.in_(list(keys))))
             found.update({(row["report_id"], row["key"]): row for row in rows})
         return found
 
     def report_text(self, report_id: int) -> str:
-        row = self._db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
-        return row[0] if row else ""
+        return self._value(select(reports.c.text).where(reports.c.id == report_id)) or ""
 
     def chunks_containing(self, words: Sequence[str], report_ids: Optional[Sequence[int]] = None,
                           section: Optional[str] = None) -> list[StoredChunk]:
         """Every chunk containing all the words (an exhaustive scan, for 'which bodies mention X')."""
-        clauses = ["text LIKE ?" for _ in words]
-        values: list = [f"%{w}%" for w in words]
+        statement = select(*_CHUNK_COLUMNS).where(*(chunks_table.c.text.like(f"%{w}%") for w in words))
         if report_ids is not None:
-            clauses.append(f"report_id IN ({','.join('?' * len(report_ids))})")
-            values += list(report_ids)
+            statement = statement.where(chunks_table.c.report_id.in_(list(report_ids)))
         if section:
-            clauses.append("section = ?")
-            values.append(section)
-        rows = self._db.execute("SELECT id, report_id, section, start_line, end_line, text FROM chunks WHERE "
-                                + " AND ".join(clauses or ["1"]) + " ORDER BY report_id, rowid", values)
-        return [StoredChunk(**dict(row)) for row in rows]
+            statement = statement.where(chunks_table.c.section == section)
+        return [StoredChunk(**row) for row in sorted(self._rows(statement), key=_chunk_order)]
 
     def section_chunks(self, report_id: int, section: str) -> list[StoredChunk]:
-        rows = self._db.execute("SELECT id, report_id, section, start_line, end_line, text FROM chunks"
-                                " WHERE report_id = ? AND section = ? ORDER BY rowid", (report_id, section))
-        return [StoredChunk(**dict(row)) for row in rows]
+        rows = self._rows(select(*_CHUNK_COLUMNS).where(chunks_table.c.report_id == report_id,
+                                                        chunks_table.c.section == section))
+        return [StoredChunk(**row) for row in sorted(rows, key=_chunk_order)]
 
     def load_report(self, report_id: int) -> Report:
         """The full extracted report, re-derived from the stored text (extraction is deterministic)."""
-        row = self._db.execute("SELECT source, encoding, text, page_starts FROM reports WHERE id = ?", (report_id,)).fetchone()
+        row = self._rows(select(reports.c.source, reports.c.encoding, reports.c.text, reports.c.page_starts)
+                         .where(reports.c.id == report_id))[0]
         document = DecodedText(source=row["source"], encoding=row["encoding"], text=row["text"],
                                page_starts=json.loads(row["page_starts"]))
         return extract(document)
 
     def findings(self, report_id: int) -> list[Finding]:
-        rows = self._db.execute("SELECT rule, severity, message, keys, evidence FROM findings WHERE report_id = ?"
-                                " ORDER BY id", (report_id,))
+        rows = self._rows(select(findings_table).where(findings_table.c.report_id == report_id)
+                          .order_by(findings_table.c.id))
         return [Finding(rule=r["rule"], severity=r["severity"], message=r["message"], keys=json.loads(r["keys"]),
                         evidence=json.loads(r["evidence"])) for r in rows]
 
@@ -335,9 +373,50 @@ class IndexDatabase:
         return Coverage.of([(r.region, r.year) for r in self.reports()])
 
     def counts(self) -> dict[str, int]:
-        return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("reports", "figures", "findings", "chunks")}
+        with self.engine.connect() as connection:
+            return {table.name: connection.execute(select(func.count()).select_from(table)).scalar()
+                    for table in (reports, figures, findings_table, chunks_table)}
 
-    def _one(self, sql: str, values: tuple) -> Optional[StoredReport]:
-        row = self._db.execute(f"SELECT {_REPORT_COLUMNS} FROM ({sql})", values).fetchone()
-        return StoredReport(**dict(row)) if row else None
+    def _one(self, condition) -> Optional[StoredReport]:
+        rows = self._rows(select(*_REPORT_COLUMNS).where(condition))
+        return StoredReport(**rows[0]) if rows else None
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _chunk_order(row: Mapping[str, Any]) -> tuple[int, int]:
+    """Chunks in reading order: by report, then by their number within it (the id's suffix)."""
+    return row["report_id"], int(row["id"].rsplit("-", 1)[1])
+
+
+def _chunk_ids(connection: Connection, report_id: Optional[int] = None) -> list[str]:
+    statement = select(chunks_table.c.id)
+    if report_id is not None:
+        statement = statement.where(chunks_table.c.report_id == report_id)
+    return list(connection.execute(statement).scalars())
+
+
+def _insert_rows(connection: Connection, table, rows: list[dict]) -> None:
+    """One executemany for all the rows (none: no statement)."""
+    if rows:
+        connection.execute(insert(table), rows)
+
+
+def _insert_findings(connection: Connection, report_id: int, found: Sequence[Finding], cross: bool) -> None:
+    _insert_rows(connection, findings_table, [
+        {"report_id": report_id, "rule": f.rule, "severity": f.severity, "message": f.message,
+         "keys": json.dumps(f.keys, ensure_ascii=False),
+         "evidence": json.dumps([e.model_dump() for e in f.evidence], ensure_ascii=False), "cross_report": int(cross)}
+        for f in found])
+
+
+def _record(connection: Connection, actor: str, action: Action, source: Optional[str], report_id: Optional[int],
+            detail: str) -> None:
+    connection.execute(insert(activity).values(at=utc_now(), actor=actor, action=action.value, source=source,
+                                               report_id=report_id, detail=detail))
+
+
+def _bump_generation(connection: Connection) -> None:
+    connection.execute(update(state).where(state.c.name == "generation").values(value=state.c.value + 1))
