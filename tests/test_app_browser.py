@@ -315,7 +315,8 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         _sign_in(page, url, "王管理", ACCOUNTS["王管理"][1])
         assert _sidebar_pages(page)[-1] == "索引"
         _open(page, "索引")
-        page.get_by_text("操作记录").wait_for(timeout=30000)  # the last thing the page draws: the run is over
+        page.get_by_text("操作记录").wait_for(timeout=30000)
+        page.locator('[data-test-script-state="notRunning"]').wait_for(state="attached", timeout=60000)  # run over
         upload = tmp_path / "街道年报.txt"
         upload.write_text(next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8") + "\n（重新上传）\n", encoding="utf-8")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
