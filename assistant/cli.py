@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 LOCAL_ADDRESS = "127.0.0.1"
+MIN_PASSWORD_LENGTH = 8
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,6 +86,25 @@ def _parser() -> argparse.ArgumentParser:
     summary_cmd.add_argument("--out", help="输出文件：.md、.csv 或 .xlsx（默认在屏幕输出 Markdown）")
     app_cmd = _index_command(commands, "app", "启动网页版（Streamlit）", _run_app)
     app_cmd.add_argument("--port", type=int, default=8501)
+    app_cmd.add_argument("--address", default=LOCAL_ADDRESS,
+                         help="监听地址（默认 127.0.0.1；其他地址须先配置登录：audit users add）")
+    users_cmd = _index_command(commands, "users", "管理网页版的登录账户（账户文件：环境变量 AUDIT_ACCOUNTS，默认在索引目录下）",
+                               _run_users)
+    users_cmd.add_argument("action", choices=["add", "passwd", "remove", "list"],
+                           help="add 新建或修改账户，passwd 修改密码，remove 删除，list 列出")
+    users_cmd.add_argument("name", nargs="?", help="用户名（单位统一认证的账户用其电子邮箱或 sub）")
+    users_cmd.add_argument("--role", choices=["reviewer", "admin"],
+                           help="新账户默认 reviewer，已有账户不给出时保持原角色。reviewer 审核人员（问答、检索、审核、审查意见、汇总）；admin 管理员（另可入库、删除、重建索引）")
+    users_cmd.add_argument("--oidc", action="store_true", help="单位统一认证（OIDC）登录的账户：只设角色，不设密码")
+    users_cmd.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
+    team_cmd = commands.add_parser("team-stack", help="启动团队部署：PostgreSQL、Chroma 服务和需登录的网页版（deploy/team-stack）")
+    team_cmd.add_argument("--address", help="网页版在办公网上的监听地址（首次运行时必须给出，之后沿用 team.env）")
+    team_cmd.add_argument("--port", type=int, help="网页版端口（默认 8501）")
+    team_cmd.add_argument("--chroma-port", type=int, default=8000, help="本机 Chroma 服务的端口（首次运行时，默认 8000）")
+    team_cmd.add_argument("--state", default=os.environ.get("AUDIT_TEAM_STATE", "/var/lib/audit-assistant"),
+                          help="设置、索引、账户和 Chroma 数据所在的文件夹（默认 /var/lib/audit-assistant）")
+    team_cmd.add_argument("--stop", action="store_true", help="停止本部署启动的服务（PostgreSQL、Chroma）")
+    team_cmd.set_defaults(run=_run_team_stack)
     summary_cmd.add_argument("--cache", help="大模型模式下已完成结果的缓存文件（可续跑），默认在索引目录下")
     return parser
 
@@ -345,17 +365,106 @@ def _polisher(settings: Settings, cache: Path | None):
                     per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))
 
 
+def _run_users(args: argparse.Namespace) -> int:
+    """Accounts of the app's login; a password is read without echo (twice), or one line of stdin."""
+    from assistant.app.auth import accounts
+    from assistant.config import Settings
+
+    path = accounts.accounts_path(Settings.from_env(args.index).index_dir)
+    try:
+        known = accounts.load(path)
+    except accounts.AccountsFileError as error:
+        print(f"audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.action == "list":
+        for account in sorted(known.accounts.values(), key=lambda a: a.name):
+            print(f"{account.name}\t{account.role.value}\t{'本地密码' if account.local else '统一认证'}")
+        return EXIT_OK
+    if not args.name:
+        print(f"audit: users {args.action} 需要用户名", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.action in ("remove", "passwd") and args.name not in known.accounts:
+        print(f"audit: 没有账户 {args.name}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.action == "remove":
+        del known.accounts[args.name]
+        accounts.save(path, known)
+        print(f"已删除账户 {args.name}")
+        return EXIT_OK
+    existing = known.accounts.get(args.name)
+    role = accounts.Role(args.role) if args.role else existing.role if existing else accounts.Role.REVIEWER
+    if args.action == "passwd" and not existing.local:
+        print(f"audit: {args.name} 是统一认证账户，没有本地密码", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    password_hash = None
+    if not args.oidc:
+        password = _new_password(args.password_stdin)
+        if password is None:
+            return EXIT_BAD_INPUT
+        password_hash = accounts.hash_password(password)
+    known.accounts[args.name] = accounts.Account(name=args.name, role=role, password_hash=password_hash)
+    accounts.save(path, known)
+    print(f"已保存账户 {args.name}（{role.label}）：{path}")
+    return EXIT_OK
+
+
+def _new_password(from_stdin: bool) -> str | None:
+    from getpass import getpass
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass("密码：")
+        if getpass("再次输入密码：") != password:
+            print("audit: 两次输入的密码不一致", file=sys.stderr)
+            return None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        print(f"audit: 密码至少 {MIN_PASSWORD_LENGTH} 个字符", file=sys.stderr)
+        return None
+    return password
+
+
+def _run_team_stack(args: argparse.Namespace) -> int:
+    from assistant import team_stack
+
+    state = Path(args.state).resolve()
+    try:
+        config = team_stack.team_config(state, dict(os.environ), args.address, args.port, args.chroma_port)
+        team_stack.write_config(state, config)
+        if args.stop:
+            team_stack.stop(state, config)
+            return EXIT_OK
+        team_stack.start(state, config)
+    except team_stack.TeamStackError as error:
+        print(f"audit team-stack: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
 def _run_app(args: argparse.Namespace) -> int:
-    """`streamlit run app.py` from the project folder, with the index chosen here.
+    """`streamlit run serve.py` (the app with its login routes) from the project folder, with the index
+    chosen here.
 
     The Streamlit server replaces this process (exec), so whatever ends `audit app` (Ctrl-C, kill, the
-    end of a terminal session) ends the server: no orphan keeps serving. It listens on 127.0.0.1 only,
-    since the app has no login and its ingest form writes to the index."""
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    environment = dict(os.environ)
+    end of a terminal session) ends the server: no orphan keeps serving. It listens on 127.0.0.1
+    unless told otherwise, and refuses any other address while no login is configured."""
+    from assistant.app.auth.accounts import AccountsFileError
+    from assistant.app.auth.mode import login_mode, refusal
+    from assistant.config import Settings
+
+    app = Path(__file__).resolve().parent.parent / "serve.py"
     if args.index:
-        environment["AUDIT_INDEX"] = str(Path(args.index).resolve())
+        os.environ["AUDIT_INDEX"] = str(Path(args.index).resolve())
+    if os.environ.get("AUDIT_ACCOUNTS"):
+        os.environ["AUDIT_ACCOUNTS"] = str(Path(os.environ["AUDIT_ACCOUNTS"]).resolve())
+    os.chdir(app.parent)  # where Streamlit finds .streamlit/ (config, and secrets for the OIDC login)
+    try:
+        reason = refusal(args.address, login_mode(Settings.from_env().index_dir))
+    except AccountsFileError as error:
+        reason = str(error)
+    if reason:
+        print(f"audit: {reason}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.address", LOCAL_ADDRESS]
-    os.chdir(app.parent)
-    os.execve(sys.executable, command, environment)
+               "--server.address", args.address]
+    os.execve(sys.executable, command, os.environ)

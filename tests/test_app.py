@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.ingest import local_user
 from conftest import PROJECT, SAMPLES
 
 APP = str(PROJECT / "app.py")
@@ -110,11 +111,29 @@ def test_index_page_ingests_a_server_folder_and_lists_failures(seed_app_index, t
     assert not app.exception
     assert not app.success and app.warning[0].value.startswith("新增 0 份，未变 1 份，替换 0 份，失败 1 份")
     assert app.warning[0].value.endswith("以下文件未入库：broken.pdf")
-    assert list(app.table[-1].value["文件"]) == ["broken.pdf"]
+    assert list(app.table[0].value["文件"]) == ["broken.pdf"]
     app.text_input(key="index_folder").set_value(str(tmp_path / "missing")).run()
     app.button(key="index_run").click().run()
-    assert "文件夹不存在" in list(app.table[-1].value["原因"])[0]
+    assert "文件夹不存在" in list(app.table[0].value["原因"])[0]
     assert int(open_page("索引").metric[0].value) == before
+
+
+def test_index_page_deletes_reindexes_and_logs_who_in_single_user_mode(seed_app_index):
+    app = open_page("索引")
+    assert any("单用户模式" in c.value for c in app.sidebar.caption)
+    app.button(key="index_delete").click().run()
+    assert app.warning[0].value == "请选择要删除的报告并勾选确认。" and int(app.metric[0].value) == 5
+    label = label_of(app, "index_delete_report", "004_")
+    app.selectbox(key="index_delete_report").set_value(label)  # form widgets: sent with the submit
+    app.checkbox(key="index_delete_confirm").check()
+    app.button(key="index_delete").click().run()
+    assert not app.exception and app.success[0].value == f"已删除：{label}"
+    assert int(app.metric[0].value) == 4 and not any("004_" in option for option in app.selectbox(key="index_delete_report").options)
+    app.button(key="index_reindex").click().run()
+    assert app.success[0].value.startswith("已重建 ") and int(app.metric[3].value) > 0
+    log = app.table[-1].value
+    assert list(log["操作"][:2]) == ["重建向量索引", "删除"] and log["报告"].iloc[1] == label.split("（")[-1].rstrip("）")
+    assert set(log["操作人"]) == {local_user()}  # no login: the store names the operating-system user
 
 
 def test_search_page_ranks_marks_terms_and_names_the_empty_filter(app_index):
@@ -130,3 +149,19 @@ def test_search_page_ranks_marks_terms_and_names_the_empty_filter(app_index):
     app.text_input(key="search_body").set_value("定海").run()
     app.selectbox(key="search_year").set_value(2024).run()
     assert app.warning[0].value == "没有结果：没有同时满足单位“定海”、年度“2024”的报告。"
+
+
+def test_accounts_without_the_login_routes_or_unreadable_stop_the_app(seed_app_index, tmp_path, monkeypatch):
+    """`streamlit run app.py` (no serve.py, so no login form) with local accounts, and a broken accounts
+    file: one sentence, no page, no sidebar."""
+    from assistant.app.auth import accounts
+
+    path = tmp_path / "accounts.json"
+    monkeypatch.setenv("AUDIT_ACCOUNTS", str(path))
+    accounts.save(path, accounts.AccountsFile(accounts={"李审核": accounts.Account(
+        name="李审核", role=accounts.Role.REVIEWER, password_hash=accounts.hash_password("reviewer-pass"))}))
+    for expected in ["已配置本地账户，但登录服务未启动", f"账户文件 {path} 无法读取（ValidationError）"]:
+        app = AppTest.from_file(APP, default_timeout=120).run()
+        assert not app.exception and app.error[0].value.startswith(expected)
+        assert not app.sidebar.radio and not app.chat_input and not app.metric
+        path.write_text('{"accounts": {"李审核": {"name": "李审核", "role": "boss"}}}', encoding="utf-8")

@@ -3,22 +3,27 @@ on an index of the bundled reports only: no cut label on any page, a citation th
 numbered source lines, search ranks with marked terms and an empty result that names its filter,
 an upload with failures shown as a warning naming the uploaded files, statistics that change
 after an ingest. Screenshots of every page at 1400 px go to $AUDIT_SCREENSHOTS (default: the test's
-tmp folder; the path is printed)."""
+tmp folder; the path is printed).
+
+The login as a team meets it: local accounts made by `audit users` on `serve.py` (a generic refusal,
+a reviewer without 索引, the HttpOnly session cookie, an administrator's ingest in the activity log),
+and the OIDC login through `st.login` against a local provider (tests/oidc_provider.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SAMPLES
+from conftest import PROJECT, SAMPLES, free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -42,16 +47,14 @@ def seed_index(tmp_path):
     return index
 
 
-@pytest.fixture
-def served_app(seed_index):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDIT_LLM", "OPENAI"))}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT / "app.py"), "--server.port",
-                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=PROJECT, env={**environment, "AUDIT_INDEX": str(seed_index)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+@contextmanager
+def _served(script: str, environment: dict[str, str], port: int | None = None, options: tuple[str, ...] = ()):
+    """`streamlit run SCRIPT` on localhost (a free port unless given), until the test ends; yields its URL."""
+    port = port or free_port()
+    environment = {k: v for k, v in {**os.environ, **environment}.items() if not k.startswith(("AUDIT_LLM", "OPENAI"))}
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT / script), "--server.port",
+                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true", *options],
+                              cwd=PROJECT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -60,10 +63,16 @@ def served_app(seed_index):
                     break
             except OSError:
                 time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}/", time.time()
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.fixture
+def served_app(seed_index):
+    with _served("app.py", {"AUDIT_INDEX": str(seed_index)}) as url:
+        yield url, time.time()
 
 
 def _no_cut_text(page) -> None:
@@ -205,3 +214,176 @@ def test_every_page_in_headless_chromium(served_app, tmp_path):
     assert first_answer < 60
     (shots / "first_answer_seconds.txt").write_text(
         f"page load to answer {first_answer:.1f} s; server launch to answer {from_launch:.1f} s\n", encoding="utf-8")
+
+
+ACCOUNTS = {"李审核": ("reviewer", "reviewer-pass-2026"), "王管理": ("admin", "admin-pass-2026")}
+
+
+@pytest.fixture
+def served_team_app(seed_index, tmp_path):
+    """The app as a team runs it (`serve.py`, the login routes beside it), with accounts made by `audit users`."""
+    accounts = tmp_path / "accounts.json"
+    environment = {"AUDIT_INDEX": str(seed_index), "AUDIT_ACCOUNTS": str(accounts)}
+    for name, (role, password) in ACCOUNTS.items():
+        subprocess.run([str(Path(sys.executable).with_name("audit")), "users", "add", name, "--role", role,
+                        "--password-stdin"], input=password + "\n", text=True, check=True, capture_output=True,
+                       env={**os.environ, **environment})
+    with _served("serve.py", environment) as url:
+        yield url, accounts
+
+
+def _sign_in(page, url: str, name: str, password: str) -> None:
+    page.goto(url, wait_until="networkidle")  # no session: the app sends the browser to the login form
+    assert page.url == url + "audit-auth/login"
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _sidebar_pages(page) -> list[str]:
+    page.locator('[data-testid="stSidebar"] [role="radiogroup"]').first.wait_for(timeout=30000)
+    return page.locator('[data-testid="stSidebar"] [role="radiogroup"] label').all_inner_texts()
+
+
+def _no_secret_held(context, page, secrets: list[str]) -> None:
+    """No cookie the browser holds, nor the page's HTML, carries a password or a password hash."""
+    held = [f"{c['name']}={c['value']}" for c in context.cookies()]
+    shown = page.content()
+    for secret in secrets + ["$argon2"]:
+        assert not any(secret in cookie for cookie in held) and secret not in shown
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, accounts = served_team_app
+    hashes = [entry["password_hash"] for entry in json.loads(accounts.read_text(encoding="utf-8"))["accounts"].values()]
+    secrets = [password for _, password in ACCOUNTS.values()] + hashes
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+
+        # Refusals: one sentence whether the name or the password was wrong; nothing of the app is shown
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        refusals = []
+        for name, password in [("李审核", "wrong-password"), ("无此用户", "reviewer-pass-2026")]:
+            _sign_in(page, url, name, password)
+            refusals.append(page.get_by_role("alert").inner_text())
+            assert page.url.startswith(url + "audit-auth/login")
+        assert refusals == ["用户名或密码错误。"] * 2
+        assert not [c for c in context.cookies() if c["name"] == "audit_session"]
+        context.close()
+
+        # A reviewer: five pages, no 索引, and no way to it by URL; the session cookie is HttpOnly
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        _sign_in(page, url, "李审核", ACCOUNTS["李审核"][1])
+        assert _sidebar_pages(page) == ["问答", "检索", "年报审核", "审查意见", "批量汇总"]
+        page.get_by_text("当前用户：李审核（审核人员）").wait_for(timeout=30000)
+        session = [c for c in context.cookies() if c["name"] == "audit_session"]
+        assert len(session) == 1 and session[0]["httpOnly"] and session[0]["sameSite"] == "Lax"
+        assert "audit_session" not in page.evaluate("document.cookie")
+        # every other cookie is Streamlit's XSRF token, which its own script must read
+        assert {c["name"] for c in context.cookies() if not c["httpOnly"]} <= {"_streamlit_xsrf"}
+        _no_secret_held(context, page, secrets)
+        for address in [url + "?page=索引", url + "索引", url + "index"]:
+            page.goto(address, wait_until="networkidle")
+            assert "索引" not in _sidebar_pages(page)
+            page.locator("h1").filter(has_text="问答").first.wait_for(timeout=30000)
+            assert page.get_by_text("开始入库").count() == 0 and page.get_by_text("删除报告").count() == 0
+        page.reload(wait_until="networkidle")  # the cookie keeps the session across a reload
+        page.get_by_text("当前用户：李审核（审核人员）").wait_for(timeout=30000)
+        token = session[0]
+        other = context.new_page()  # logging out in another tab ends the session of this open page too
+        other.goto(url, wait_until="networkidle")
+        other.get_by_text("退出登录").click()
+        other.get_by_text("已退出登录。").wait_for(timeout=30000)
+        assert not [c for c in context.cookies() if c["name"] == "audit_session"]
+        page.locator('[data-testid="stSidebar"] label').filter(has_text="检索").first.click()
+        page.get_by_text("请先登录。").wait_for(timeout=30000)
+        assert page.locator('[data-testid="stSidebar"]').count() == 0 and page.get_by_label("查询").count() == 0
+        context.add_cookies([token])  # a copied token is dead once its session has logged out
+        page.goto(url, wait_until="networkidle")
+        assert page.url == url + "audit-auth/login"
+        context.close()
+
+        # An administrator ingests; the activity log names them
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        _sign_in(page, url, "王管理", ACCOUNTS["王管理"][1])
+        assert _sidebar_pages(page)[-1] == "索引"
+        _open(page, "索引")
+        page.get_by_text("操作记录").wait_for(timeout=30000)
+        page.locator('[data-test-script-state="notRunning"]').wait_for(state="attached", timeout=60000)  # run over
+        upload = tmp_path / "街道年报.txt"
+        upload.write_text(next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8") + "\n（重新上传）\n", encoding="utf-8")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
+        page.get_by_text("街道年报.txt").first.wait_for(timeout=30000)
+        page.get_by_role("button", name="开始入库").click()
+        page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=60000)
+        expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("6", timeout=30000)
+        newest = page.locator('[data-testid="stTable"]').last.locator("tbody tr").first
+        expect(newest).to_contain_text("王管理")
+        assert "入库" in newest.inner_text() and "街道年报.txt" in newest.inner_text()
+        _no_secret_held(context, page, secrets)
+        _shot(page, tmp_path / "索引_管理员.png")
+        browser.close()
+
+
+OIDC_ADMIN = "wang@office.gov.cn"
+
+
+@pytest.fixture
+def served_oidc_app(seed_index, tmp_path):
+    """The app signing in through `st.login` against a local OIDC provider (tests/oidc_provider.py) that
+    signs in OIDC_ADMIN; the accounts file gives that e-mail the admin role."""
+    from oidc_provider import CLIENT_ID, CLIENT_SECRET
+
+    provider_port, app_port = free_port(), free_port()
+    provider = subprocess.Popen([sys.executable, str(PROJECT / "tests" / "oidc_provider.py"), str(provider_port),
+                                 OIDC_ADMIN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"
+cookie_secret = "a-cookie-secret-made-for-this-test"
+client_id = "{CLIENT_ID}"
+client_secret = "{CLIENT_SECRET}"
+server_metadata_url = "http://127.0.0.1:{provider_port}/.well-known/openid-configuration"
+""", encoding="utf-8")
+    accounts = tmp_path / "accounts.json"
+    environment = {"AUDIT_INDEX": str(seed_index), "AUDIT_ACCOUNTS": str(accounts)}
+    subprocess.run([str(Path(sys.executable).with_name("audit")), "users", "add", OIDC_ADMIN, "--oidc", "--role",
+                    "admin"], check=True, capture_output=True, env={**os.environ, **environment})
+    try:
+        with _served("serve.py", environment, app_port, ("--secrets.files", str(secrets))) as url:
+            yield url, accounts
+    finally:
+        provider.terminate()
+        provider.wait(timeout=30)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+def test_oidc_login_maps_roles_from_the_accounts_file(served_oidc_app):
+    from playwright.sync_api import sync_playwright
+
+    url, accounts = served_oidc_app
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.get_by_role("button", name="使用单位统一身份认证登录").click()
+        page.get_by_text(f"当前用户：{OIDC_ADMIN}（管理员）").wait_for(timeout=60000)
+        assert _sidebar_pages(page)[-1] == "索引"
+        identity = [c for c in context.cookies() if c["name"].startswith("_streamlit_user")]
+        assert identity and all(c["httpOnly"] for c in identity)
+        assert "_streamlit_user" not in page.evaluate("document.cookie")
+        # The role follows the accounts file as it is now: unlisted, the same identity is refused
+        subprocess.run([str(Path(sys.executable).with_name("audit")), "users", "remove", OIDC_ADMIN], check=True,
+                       capture_output=True, env={**os.environ, "AUDIT_ACCOUNTS": str(accounts)})
+        page.reload(wait_until="networkidle")
+        page.get_by_text(f"账户 {OIDC_ADMIN} 未获授权使用本系统，请联系管理员。").wait_for(timeout=30000)
+        assert page.locator('[data-testid="stSidebar"]').count() == 0
+        browser.close()

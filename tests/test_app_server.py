@@ -1,5 +1,6 @@
-"""The app as served: `audit app` and `streamlit run app.py` listen on 127.0.0.1 only (the app has no
-login), and ending `audit app` ends the Streamlit server (no listener is left behind)."""
+"""The app as served: `audit app` and `streamlit run app.py` listen on 127.0.0.1 by default, `audit app`
+refuses any other address while no login is configured, and ending `audit app` ends the Streamlit
+server (no listener is left behind)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,12 @@ def test_streamlit_run_uses_the_project_config_and_listens_locally(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_audit_app_refuses_a_network_address_without_a_login(tmp_path):
+    port = free_port()
+    refused = subprocess.run([str(AUDIT), "app", "--port", str(port), "--address", "0.0.0.0", "--index",
+                              str(tmp_path / "index")], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "AUDIT_ACCOUNTS": str(tmp_path / "accounts.json")})
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
+    assert refused.stderr.startswith("audit: 未配置登录，不能在 0.0.0.0 上提供服务") and listening_addresses(port) == set()
