@@ -126,7 +126,7 @@ def _run_extract(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from assistant.check import check_reports
+    from assistant.check import check_read
     from assistant.errors import InputError
     from assistant.render import render_findings
     from assistant.workers import ordered_map, read_and_check
@@ -141,7 +141,7 @@ def _run_check(args: argparse.Namespace) -> int:
         else:
             reads.append(result)
     bar.close()
-    checked = check_reports([r.report for r in reads], [r.findings for r in reads])
+    checked = check_read(reads)
     if args.json:
         document = {"reports": [c.model_dump() for c in checked]}
         print(json.dumps(document, ensure_ascii=False, indent=2))

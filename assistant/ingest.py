@@ -25,7 +25,7 @@ from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
 from assistant.models import Finding, NarrativeChunk, Report
-from assistant.parse.cross_year import resolve_with_previous
+from assistant.parse.cross_year import PreviousYear, resolve_with_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.database import StoredWrite
@@ -196,7 +196,7 @@ class Ingestor:
         several versions of that year, the last by source, as `audit check` takes it."""
         key, year = body_key(report), report.meta.year
         earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
-        return resolve_with_previous(report, self.db.load_report(earlier[-1].id)) if earlier else report
+        return resolve_with_previous(report, PreviousYear.of(self.db.load_report(earlier[-1].id))) if earlier else report
 
     def _store(self, job: IndexJob, entry: IndexEntry) -> StoredWrite:
         """Write the entry; the look-ups before are only a shortcut, the insert decides (see write_report)."""

@@ -24,7 +24,7 @@ from typing import Optional, TypeVar
 
 from pydantic import BaseModel
 
-from assistant.check import check_report
+from assistant.check import ReadReport, check_report
 from assistant.check.similarity import fingerprints
 from assistant.errors import InputError
 from assistant.load import load_bytes, load_file
@@ -82,17 +82,13 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-class CheckedRead(BaseModel):
-    """A report read in a worker with the findings of its single-report rules."""
+class IndexEntry(BaseModel):
+    """Everything ingest derives from one report before it writes: the findings of its
+    single-report rules, chunks with their keyword tokens, and the problem-sentence fingerprints
+    that find copies."""
 
     report: Report
     findings: list[Finding]
-
-
-class IndexEntry(CheckedRead):
-    """Everything ingest derives from one report before it writes: chunks with their keyword
-    tokens, and the problem-sentence fingerprints that find copies."""
-
     content_hash: str
     chunks: list[tuple[NarrativeChunk, list[str]]]
     fingerprints: set[str]
@@ -103,12 +99,13 @@ class IndexJob(BaseModel):
     suffix: str
 
 
-def read_and_check(path: str) -> CheckedRead | InputError:
+def read_and_check(path: str) -> ReadReport | InputError:
+    """What `audit check` keeps of a report (not the report itself: see `ReadReport`)."""
     try:
         report = extract(load_file(path))
     except InputError as error:
         return error
-    return CheckedRead(report=report, findings=check_report(report))
+    return ReadReport.of(report)
 
 
 def prepare_for_index(job: IndexJob) -> IndexEntry | InputError:

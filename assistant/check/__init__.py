@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Optional
 
+from pydantic import BaseModel
+
 from assistant.check.arithmetic import check_arithmetic
 from assistant.check.cells import check_cells
-from assistant.check.cross_year import check_batch, resolved_by_previous, with_previous_years
+from assistant.check.cross_year import body_year_pairs, check_batch, resolved_by_previous
 from assistant.check.narrative import check_text_arithmetic, check_text_vs_tables
+from assistant.check.peers import PeerView
 from assistant.check.plausibility import check_active_docs, check_fee_unit
 from assistant.check.problems import check_fee_statement, check_problems_section
 from assistant.check.structure import check_sections, check_template
 from assistant.models import CheckedReport, Finding, Report
+from assistant.parse.cross_year import may_use_previous, resolve_with_previous
 
 SINGLE_REPORT_CHECKS = (
     check_sections, check_template, check_arithmetic, check_cells, check_active_docs, check_fee_unit,
@@ -20,21 +24,55 @@ SINGLE_REPORT_CHECKS = (
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+class ReadReport(BaseModel):
+    """A report as a batch keeps it: the findings of the single-report rules, cells settled by
+    the previous year's report, and its `PeerView`; the whole report only while the previous
+    year's report may still settle some of its cells (it is read again then)."""
+
+    peer: PeerView
+    findings: list[Finding]
+    settled: list[Finding]
+    report: Optional[Report] = None
+
+    @classmethod
+    def of(cls, report: Report, findings: Optional[list[Finding]] = None) -> ReadReport:
+        return cls(peer=PeerView.of(report), findings=check_report(report) if findings is None else findings,
+                   settled=resolved_by_previous(report), report=report if may_use_previous(report) else None)
+
+
 def check_report(report: Report) -> list[Finding]:
     return _by_severity(finding for check in SINGLE_REPORT_CHECKS for finding in check(report))
 
 
 def check_reports(reports: list[Report], own: Optional[list[list[Finding]]] = None) -> list[CheckedReport]:
-    """Every single-report rule (or `own`, their findings already computed, e.g. by a worker
-    process), plus the cross-report rules where the batch allows them. The previous year's report
-    also helps read flattened section 二 rows; a report read again that way is checked again."""
-    resolved = with_previous_years(reports)
+    """Every single-report rule (or `own`, their findings already computed), plus the
+    cross-report rules where the batch allows them."""
     given = own if own is not None else [None] * len(reports)
-    mine = [found if found is not None and after is before else check_report(after)
-            for before, after, found in zip(reports, resolved, given)]
-    cross = check_batch(resolved)
-    return [CheckedReport(source=r.source, findings=_by_severity([*found, *resolved_by_previous(r), *cross.get(r.source, [])]))
-            for r, found in zip(resolved, mine)]
+    return check_read([ReadReport.of(report, found) for report, found in zip(reports, given)])
+
+
+def check_read(reads: list[ReadReport]) -> list[CheckedReport]:
+    """The cross-report rules over reports already read and checked on their own (e.g. by
+    worker processes). The previous year's report also helps read flattened section 二 rows; a
+    report read again that way is checked again."""
+    resolved = with_previous_years(reads)
+    cross = check_batch([read.peer for read in resolved])
+    return [CheckedReport(source=r.peer.source, findings=_by_severity([*r.findings, *r.settled, *cross.get(r.peer.source, [])]))
+            for r in resolved]
+
+
+def with_previous_years(reads: list[ReadReport]) -> list[ReadReport]:
+    """Each report read again with its body's report of the year before where that resolves
+    section 二 cells (the same object otherwise)."""
+    previous_of = {id(current): previous for previous, current in body_year_pairs(read.peer for read in reads)
+                   if current.year == previous.year + 1}
+    return [_resolved(read, previous_of[id(read.peer)]) if read.report is not None and id(read.peer) in previous_of
+            else read for read in reads]
+
+
+def _resolved(read: ReadReport, previous: PeerView) -> ReadReport:
+    resolved = resolve_with_previous(read.report, previous.previous_year)
+    return read if resolved is read.report else ReadReport.of(resolved)
 
 
 def _by_severity(findings) -> list[Finding]:

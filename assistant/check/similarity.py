@@ -100,13 +100,17 @@ class NearCopyCandidates:
                 postings[gram].add(index)
         self._postings = postings
 
-    def of(self, index: int) -> set[int]:
-        """Indexes of the other texts worth comparing with text `index`."""
+    def sharing(self, index: int) -> set[int]:
+        """Indexes of the texts worth comparing with text `index`, itself included unless it has
+        no sentence to compare."""
         found: set[int] = set()
         for gram in self._prefixes[index]:
             found |= self._postings[gram]
-        found.discard(index)
         return found
+
+    def of(self, index: int) -> set[int]:
+        """Indexes of the other texts worth comparing with text `index`."""
+        return self.sharing(index) - {index}
 
 
 def _ceil(value: Fraction) -> int:
