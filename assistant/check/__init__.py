@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import Optional
 
 from pydantic import BaseModel
@@ -15,7 +16,7 @@ from assistant.check.plausibility import check_active_docs, check_fee_unit
 from assistant.check.problems import check_fee_statement, check_problems_section
 from assistant.check.structure import check_sections, check_template
 from assistant.models import CheckedReport, Finding, Report
-from assistant.parse.cross_year import may_use_previous, resolve_with_previous
+from assistant.parse.cross_year import PreviousYear, may_use_previous, resolve_with_previous
 
 SINGLE_REPORT_CHECKS = (
     check_sections, check_template, check_arithmetic, check_cells, check_active_docs, check_fee_unit,
@@ -26,18 +27,25 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 class ReadReport(BaseModel):
     """A report as a batch keeps it: the findings of the single-report rules, cells settled by
-    the previous year's report, and its `PeerView`; the whole report only while the previous
-    year's report may still settle some of its cells (it is read again then)."""
+    the previous year's report, and its `PeerView` — not the whole report, which a batch of
+    thousands could not hold. Whether the previous year's report may settle some of its cells
+    (it is read again then); `report` keeps it for that where it is at hand anyway."""
 
     peer: PeerView
     findings: list[Finding]
     settled: list[Finding]
+    may_use_previous: bool
     report: Optional[Report] = None
 
     @classmethod
-    def of(cls, report: Report, findings: Optional[list[Finding]] = None) -> ReadReport:
+    def of(cls, report: Report, findings: Optional[list[Finding]] = None, keep: bool = True) -> ReadReport:
+        usable = may_use_previous(report)
         return cls(peer=PeerView.of(report), findings=check_report(report) if findings is None else findings,
-                   settled=resolved_by_previous(report), report=report if may_use_previous(report) else None)
+                   settled=resolved_by_previous(report), may_use_previous=usable,
+                   report=report if keep and usable else None)
+
+
+Reread = Callable[[list[tuple[ReadReport, PreviousYear]]], Iterable[ReadReport]]
 
 
 def check_report(report: Report) -> list[Finding]:
@@ -51,28 +59,32 @@ def check_reports(reports: list[Report], own: Optional[list[list[Finding]]] = No
     return check_read([ReadReport.of(report, found) for report, found in zip(reports, given)])
 
 
-def check_read(reads: list[ReadReport]) -> list[CheckedReport]:
+def check_read(reads: list[ReadReport], reread: Optional[Reread] = None) -> list[CheckedReport]:
     """The cross-report rules over reports already read and checked on their own (e.g. by
     worker processes). The previous year's report also helps read flattened section 二 rows; a
-    report read again that way is checked again."""
-    resolved = with_previous_years(reads)
+    report read again that way (by `reread`, default from the reports kept) is checked again."""
+    resolved = with_previous_years(reads, reread or _reread_kept)
     cross = check_batch([read.peer for read in resolved])
     return [CheckedReport(source=r.peer.source, findings=_by_severity([*r.findings, *r.settled, *cross.get(r.peer.source, [])]))
             for r in resolved]
 
 
-def with_previous_years(reads: list[ReadReport]) -> list[ReadReport]:
-    """Each report read again with its body's report of the year before where that resolves
+def with_previous_years(reads: list[ReadReport], reread: Reread) -> list[ReadReport]:
+    """Each report read again with its body's report of the year before where that may resolve
     section 二 cells (the same object otherwise)."""
     previous_of = {id(current): previous for previous, current in body_year_pairs(read.peer for read in reads)
                    if current.year == previous.year + 1}
-    return [_resolved(read, previous_of[id(read.peer)]) if read.report is not None and id(read.peer) in previous_of
-            else read for read in reads]
+    again = [index for index, read in enumerate(reads) if read.may_use_previous and id(read.peer) in previous_of]
+    resolved = list(reads)
+    for index, read in zip(again, reread([(reads[i], previous_of[id(reads[i].peer)].previous_year) for i in again])):
+        resolved[index] = read
+    return resolved
 
 
-def _resolved(read: ReadReport, previous: PeerView) -> ReadReport:
-    resolved = resolve_with_previous(read.report, previous.previous_year)
-    return read if resolved is read.report else ReadReport.of(resolved)
+def _reread_kept(jobs: list[tuple[ReadReport, PreviousYear]]) -> Iterator[ReadReport]:
+    for read, previous in jobs:
+        resolved = resolve_with_previous(read.report, previous)
+        yield read if resolved is read.report else ReadReport.of(resolved)
 
 
 def _by_severity(findings) -> list[Finding]:

@@ -30,18 +30,19 @@ def check_cells(report: Report) -> list[Finding]:
                 rule="CELL_AMBIGUOUS", severity="warning", keys=[cell.key], evidence=[cell_evidence(report, cell)],
                 message=(f"“{key_label(cell.key)}”所在行的数字连在一起（{cell.raw}），无法唯一拆分，"
                          f"可能为{'、'.join(str(v) for v in cell.candidates)}；请对照原件人工确认。")))
+    blocked = blocked_equations(report)
     for table, cells in groupby(report.cells, key=lambda c: c.key.split(".")[0]):
-        findings.extend(_table_gaps(report, table, list(cells)))
+        findings.extend(_table_gaps(report, table, list(cells), blocked))
     return findings
 
 
-def _table_gaps(report: Report, table: str, cells: list[Cell]) -> list[Finding]:
+def _table_gaps(report: Report, table: str, cells: list[Cell], blocked_anywhere: list[KeyEquation]) -> list[Finding]:
     missing = [c for c in cells if c.status == CellStatus.MISSING]
     if missing and len(missing) == len(cells):
         return []
     findings: list[Finding] = []
     blank = [c for c in cells if c.status == CellStatus.BLANK]
-    blocked = [eq for eq in blocked_equations(report) if eq.lhs[0].startswith(f"{table}.")]
+    blocked = [eq for eq in blocked_anywhere if eq.lhs[0].startswith(f"{table}.")]
     if blank or blocked:
         findings.append(_blank_cells(report, table, cells, blank, blocked))
     for _, row_cells in groupby(missing, key=lambda c: c.key.rsplit(".", 1)[0]):
