@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from assistant.check import check_report
 from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
-from assistant.check.peers import PeerView
+from assistant.check.peers import PeerView, peer_view
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
@@ -206,7 +206,7 @@ class Ingestor:
         read again from the store (a report of an earlier run)."""
         found = self._peers.get((stored.id, stored.source, stored.hash))
         if found is None:
-            found = PeerView.of(self.db.load_report(stored.id))
+            found = peer_view(self.db.load_report(stored.id))
             self._remember(stored.id, stored.source, stored.hash, found)
         return found
 

@@ -25,7 +25,7 @@ from typing import Optional, TypeVar
 from pydantic import BaseModel
 
 from assistant.check import ReadReport, check_report
-from assistant.check.peers import PeerView
+from assistant.check.peers import PeerView, peer_view
 from assistant.check.similarity import fingerprints
 from assistant.errors import InputError
 from assistant.load import load_bytes, load_file
@@ -161,5 +161,5 @@ def prepare_for_index(job: IndexJob) -> IndexEntry | InputError:
     from assistant.retrieve.tokenize import tokenize  # jieba loads slowly; `audit check` workers never need it
 
     chunks = narrative_chunks(report, content_hash)
-    return IndexEntry(report=report, peer=PeerView.of(report), content_hash=content_hash, findings=check_report(report),
+    return IndexEntry(report=report, peer=peer_view(report), content_hash=content_hash, findings=check_report(report),
                       chunks=[(c, tokenize(c.text)) for c in chunks], fingerprints=fingerprints(report.section_text("五")))

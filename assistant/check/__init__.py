@@ -11,7 +11,7 @@ from assistant.check.arithmetic import check_arithmetic
 from assistant.check.cells import check_cells
 from assistant.check.cross_year import body_year_pairs, check_batch, resolved_by_previous
 from assistant.check.narrative import check_text_arithmetic, check_text_vs_tables
-from assistant.check.peers import PeerView
+from assistant.check.peers import PeerView, peer_view
 from assistant.check.plausibility import check_active_docs, check_fee_unit
 from assistant.check.problems import check_fee_statement, check_problems_section
 from assistant.check.structure import check_sections, check_template
@@ -40,7 +40,7 @@ class ReadReport(BaseModel):
     @classmethod
     def of(cls, report: Report, findings: Optional[list[Finding]] = None, keep: bool = True) -> ReadReport:
         usable = may_use_previous(report)
-        return cls(peer=PeerView.of(report), findings=check_report(report) if findings is None else findings,
+        return cls(peer=peer_view(report), findings=check_report(report) if findings is None else findings,
                    settled=resolved_by_previous(report), may_use_previous=usable,
                    report=report if keep and usable else None)
 
@@ -62,7 +62,8 @@ def check_reports(reports: list[Report], own: Optional[list[list[Finding]]] = No
 def check_read(reads: list[ReadReport], reread: Optional[Reread] = None) -> list[CheckedReport]:
     """The cross-report rules over reports already read and checked on their own (e.g. by
     worker processes). The previous year's report also helps read flattened section 二 rows; a
-    report read again that way (by `reread`, default from the reports kept) is checked again."""
+    report read again that way (by `reread`; by default from the reports kept, so reads made with
+    `keep=False` need one) is checked again."""
     resolved = with_previous_years(reads, reread or _reread_kept)
     cross = check_batch([read.peer for read in resolved])
     return [CheckedReport(source=r.peer.source, findings=_by_severity([*r.findings, *r.settled, *cross.get(r.peer.source, [])]))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from assistant.catalogue import APPLICANT_COLUMNS, key_label
 from assistant.check.evidence import cell_evidence, fmt
-from assistant.check.peers import PeerView, body_key
+from assistant.check.peers import PeerView, body_key, peer_view
 from assistant.check.similarity import NearCopyCandidates, Passage, copied_passages
 from assistant.models import Evidence, Finding, Report
 from assistant.parse.cross_year import CROSS_YEAR_NOTE
@@ -113,7 +113,7 @@ def _memoized(compare: Comparison) -> Comparison:
 
 
 def _peer(report: Report | PeerView) -> PeerView:
-    return report if isinstance(report, PeerView) else PeerView.of(report)
+    return report if isinstance(report, PeerView) else peer_view(report)
 
 
 def carry_over(previous: Report | PeerView, current: Report | PeerView) -> list[Finding]:

@@ -53,6 +53,10 @@ class ProblemsSection(BaseModel):
 
 
 class PeerView(BaseModel):
+    """One report as the cross-report rules see it. `identity` is the same for the same text of
+    the same body and year (a file given twice); `carried` holds the 结转 cells carry-over
+    compares, `previous_year` what the report offers next year's report of its body."""
+
     source: str
     body: Optional[str]
     key: Optional[str]
@@ -64,21 +68,22 @@ class PeerView(BaseModel):
     problems: Optional[ProblemsSection]
     previous_year: PreviousYear
 
-    @classmethod
-    def of(cls, report: Report) -> PeerView:
-        meta = report.meta
-        identity = hashlib.blake2b(f"{meta.body}\0{meta.year}\0{report.document.text}".encode("utf-8"), digest_size=16)
-        present = [cell for cell in map(report.cell, CARRIED_KEYS) if cell is not None]
-        return cls(source=report.source, body=meta.body, key=body_key(report), year=meta.year, template=meta.template,
-                   identity=identity.digest(), carried={cell.key: cell.value for cell in present},
-                   carried_evidence={cell.key: cell_evidence(report, cell) for cell in present},
-                   problems=_problems_section(report), previous_year=PreviousYear.of(report))
-
     def value(self, key: str) -> Optional[Number]:
         return self.carried.get(key)
 
     def evidence_of(self, keys: list[str]) -> list[Evidence]:
         return [self.carried_evidence[key] for key in keys if key in self.carried_evidence]
+
+
+def peer_view(report: Report) -> PeerView:
+    """Made where the report is read (a worker), so only the view crosses to the parent."""
+    meta = report.meta
+    identity = hashlib.blake2b(f"{meta.body}\0{meta.year}\0{report.document.text}".encode("utf-8"), digest_size=16)
+    present = [cell for cell in map(report.cell, CARRIED_KEYS) if cell is not None]
+    return PeerView(source=report.source, body=meta.body, key=body_key(report), year=meta.year, template=meta.template,
+                    identity=identity.digest(), carried={cell.key: cell.value for cell in present},
+                    carried_evidence={cell.key: cell_evidence(report, cell) for cell in present},
+                    problems=_problems_section(report), previous_year=PreviousYear.of(report))
 
 
 def _problems_section(report: Report) -> Optional[ProblemsSection]:
