@@ -67,6 +67,20 @@ _ZERO_PATTERNS: dict[str, list[str]] = {
 # Compiled once: every sentence of every report is tried against all of them.
 _COMPILED = {metric: [re.compile(p) for p in patterns] for metric, patterns in _PATTERNS.items()}
 _COMPILED_ZERO = {metric: [re.compile(p) for p in patterns] for metric, patterns in _ZERO_PATTERNS.items()}
+# Words every match of a metric's patterns contains (each alternative of each pattern holds one):
+# a sentence without any is not tried against the metric's patterns, most of the narrative's cost.
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "received": ("收到", "新收", "受理", "接收", "接到"), "carried_over": ("结转",), "handled": ("办结", "答复"),
+    "carried_forward": ("结转",), "review": ("行政复议",), "suit": ("行政诉讼",), "corrected": ("纠错", "纠正"),
+    "suit_lost": ("败诉",), "granted_or_partly": ("予以公开",), "granted": ("公开",), "partly_granted": ("公开",),
+    "withheld": ("不予公开",), "unable": ("无法提供",), "not_processed": ("不予处理",), "other_processed": ("其他处理",),
+    "applicant_natural": ("自然人",), "applicant_org": ("法人",), "applicant_commercial": ("商业企业",),
+    "doc_issued": ("规范性文件",), "doc_repealed": ("文件",), "doc_in_force": ("现行有效",),
+}
+_ZERO_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "received": ("申请",), "review": ("行政复议",), "suit": ("诉讼",), "corrected": ("纠错", "纠正"),
+    "doc_issued": ("规范性文件",),
+}
 _NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_over", "carried_forward", "granted_or_partly", "granted",
                           "partly_granted", "withheld", "unable", "not_processed", "other_processed",
                           "applicant_natural", "applicant_org", "applicant_commercial"}
@@ -143,13 +157,15 @@ def _in_sentence(sentence: str, offset: int, in_narrative: bool) -> list[Narrati
     found: list[NarrativeFigure] = []
     has_request = "申请" in sentence
     for metric, patterns in _COMPILED.items():
-        if metric in _NEEDS_REQUEST_CONTEXT and not has_request:
+        if (metric in _NEEDS_REQUEST_CONTEXT and not has_request) or not any(w in sentence for w in _KEYWORDS[metric]):
             continue
         for pattern in patterns:
             for match in pattern.finditer(sentence):
                 if not any(f.offset == offset + match.start(1) and f.metric == metric for f in found):
                     found.append(_claim(metric, number_value(match.group(1)), sentence, match, offset))
     for metric, patterns in _COMPILED_ZERO.items():
+        if not any(w in sentence for w in _ZERO_KEYWORDS[metric]):
+            continue
         for pattern in patterns:
             match = pattern.search(sentence)
             if match and not any(s.metric == metric for s in found):
