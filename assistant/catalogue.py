@@ -7,6 +7,7 @@ all derive their key lists from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 APPLICANT_COLUMNS: list[tuple[str, str]] = [
     ("natural", "自然人"),
@@ -183,6 +184,12 @@ class KeyEquation:
 
 def request_equations(template: str, single_other: bool = False) -> list[KeyEquation]:
     """REQ_TOTAL_COL per row, REQ_TOTAL_ROW and REQ_BALANCE per column of the section 三 table."""
+    return list(_request_equations(template, single_other))
+
+
+@cache
+def _request_equations(template: str, single_other: bool) -> tuple[KeyEquation, ...]:
+    """Built once per template: every report's checks ask for them several times."""
     columns = [c for c, _ in APPLICANT_COLUMNS]
     labels = dict(APPLICANT_COLUMNS)
     rows = request_rows(template, single_other)
@@ -201,13 +208,15 @@ def request_equations(template: str, single_other: bool = False) -> list[KeyEqua
             "REQ_BALANCE", f"“{labels[column]}”列",
             (f"requests.new.{column}", f"requests.carried_over.{column}"),
             (f"requests.total.{column}", f"requests.carried_forward.{column}")))
-    return equations
+    return tuple(equations)
 
 
 def appeal_equations() -> list[KeyEquation]:
     """APPEAL_TOTAL: each group's 总计 is 维持 + 纠正 + 其他 + 尚未审结."""
-    return [
-        KeyEquation("APPEAL_TOTAL", label, tuple(f"appeals.{group}.{o}" for o, _ in APPEAL_OUTCOMES[:4]),
-                    (f"appeals.{group}.total",))
-        for group, label in APPEAL_GROUPS
-    ]
+    return list(_APPEAL_EQUATIONS)
+
+
+_APPEAL_EQUATIONS = tuple(
+    KeyEquation("APPEAL_TOTAL", label, tuple(f"appeals.{group}.{o}" for o, _ in APPEAL_OUTCOMES[:4]),
+                (f"appeals.{group}.total",))
+    for group, label in APPEAL_GROUPS)

@@ -18,7 +18,7 @@ import shutil
 import sys
 
 from pathlib import Path
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.errors import StoreError
@@ -151,30 +151,42 @@ def _run_extract(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from assistant.check import check_reports
+    from assistant.check import check_read
     from assistant.errors import InputError
     from assistant.render import render_findings
-    from assistant.workers import ordered_map, read_and_check
+    from assistant.workers import WorkerPool, read_and_check, read_with_previous
     reads = []
     failed = False
     bar = tqdm(total=len(args.files), desc="核对", unit="份", file=sys.stderr, disable=not sys.stderr.isatty())
-    for result in ordered_map(read_and_check, args.files, args.jobs):
-        bar.update()
-        if isinstance(result, InputError):
-            print(f"audit: {result}", file=sys.stderr)
-            failed = True
-        else:
-            reads.append(result)
-    bar.close()
-    checked = check_reports([r.report for r in reads], [r.findings for r in reads])
+    with WorkerPool(args.jobs, len(args.files)) as pool:
+        for result in pool.map(read_and_check, args.files):
+            bar.update()
+            if isinstance(result, InputError):
+                print(f"audit: {result}", file=sys.stderr)
+                failed = True
+            else:
+                reads.append(result)
+        bar.close()
+        checked = check_read(reads, lambda jobs: pool.map(read_with_previous, jobs))
     if args.json:
-        document = {"reports": [c.model_dump() for c in checked]}
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        _print_json_list("reports", (c.model_dump() for c in checked))
     else:
         print("\n\n".join(render_findings(c) for c in checked))
     if failed:
         return EXIT_BAD_INPUT
     return EXIT_FINDINGS if any(f.severity == "error" for c in checked for f in c.findings) else EXIT_OK
+
+
+def _print_json_list(name: str, items: Iterable[dict]) -> None:
+    """`print(json.dumps({name: list(items)}, ensure_ascii=False, indent=2))`, written an item at a
+    time so that a batch's whole document is never held in memory (JSON puts no raw line break
+    inside a value, so indenting an item's lines is indenting the item)."""
+    opened = False
+    for item in items:
+        sys.stdout.write(",\n" if opened else f"{{\n  {json.dumps(name)}: [\n")
+        sys.stdout.write("\n".join("    " + line for line in json.dumps(item, ensure_ascii=False, indent=2).split("\n")))
+        opened = True
+    sys.stdout.write("\n  ]\n}\n" if opened else f"{{\n  {json.dumps(name)}: []\n}}\n")
 
 
 def _run_ingest(args: argparse.Namespace) -> int:

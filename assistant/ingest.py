@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from assistant.check import check_report
 from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
+from assistant.check.peers import PeerView, peer_view
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
@@ -30,12 +31,13 @@ from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse.cross_year import resolve_with_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
-from assistant.store.database import Action, StoredChunk, StoredDeletion, StoredWrite
+from assistant.store.database import Action, StoredChunk, StoredDeletion, StoredReport, StoredWrite
 from assistant.store.lock import index_write_lock
 from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
 MIN_SHARED_SENTENCES = 2
 FLUSH_CHUNKS = 1000
+KEPT_PEERS = 4096
 
 
 class IngestSummary(BaseModel):
@@ -85,6 +87,7 @@ class Ingestor:
         self.db = IndexDatabase(settings)
         self._pending: list[tuple[NarrativeChunk, dict]] = []
         self._stale: list[str] = []
+        self._peers: dict[tuple[int, str, str], PeerView] = {}
 
     @cached_property
     def vectors(self) -> NarrativeVectors:
@@ -239,7 +242,21 @@ class Ingestor:
         several versions of that year, the last by source, as `audit check` takes it."""
         key, year = body_key(report), report.meta.year
         earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
-        return resolve_with_previous(report, self.db.load_report(earlier[-1].id)) if earlier else report
+        return resolve_with_previous(report, self._peer(earlier[-1]).previous_year) if earlier else report
+
+    def _peer(self, stored: StoredReport) -> PeerView:
+        """What the cross-report rules read of a stored report: kept from this run's writes, else
+        read again from the store (a report of an earlier run)."""
+        found = self._peers.get((stored.id, stored.source, stored.hash))
+        if found is None:
+            found = peer_view(self.db.load_report(stored.id))
+            self._remember(stored.id, stored.source, stored.hash, found)
+        return found
+
+    def _remember(self, report_id: int, source: str, content_hash: str, peer: PeerView) -> None:
+        self._peers[(report_id, source, content_hash)] = peer
+        if len(self._peers) > KEPT_PEERS:
+            self._peers.pop(next(iter(self._peers)))
 
     def _store(self, job: IndexJob, entry: IndexEntry, actor: str) -> StoredWrite:
         """Write the entry; the look-ups before are only a shortcut, the insert decides (see write_report)."""
@@ -255,47 +272,48 @@ class Ingestor:
         metadata = chunk_metadata(written.report_id, job.source, meta.body, key, meta.region, meta.year)
         self._pending += [(chunk, metadata) for chunk, _ in entry.chunks]
         self._stale += sorted(set(written.removed_chunks) - {chunk.id for chunk, _ in entry.chunks})
-        self._refresh_cross_findings(written.report_id, report)
+        self._remember(written.report_id, job.source, entry.content_hash, entry.peer)
+        self._refresh_cross_findings(written.report_id, entry.peer)
         return written
 
-    def _refresh_cross_findings(self, report_id: int, report: Report) -> None:
+    def _refresh_cross_findings(self, report_id: int, peer: PeerView) -> None:
         """Cross-report findings of the new report and of the reports whose findings it changes."""
-        touched = {report_id: report, **self._dependents(report_id, body_key(report), report.meta.year)}
-        for touched_id, touched_report in touched.items():
-            self.db.replace_cross_findings(touched_id, self._cross_findings(touched_id, touched_report))
+        touched = {report_id: peer, **self._dependents(report_id, peer.key, peer.year)}
+        for touched_id, touched_peer in touched.items():
+            self.db.replace_cross_findings(touched_id, self._cross_findings(touched_id, touched_peer))
 
-    def _dependents(self, report_id: int, key: Optional[str], year: Optional[int]) -> dict[int, Report]:
+    def _dependents(self, report_id: int, key: Optional[str], year: Optional[int]) -> dict[int, PeerView]:
         """The reports whose cross-report findings depend on this one: the same body's next indexed year (it
         is their previous report), and other bodies' reports of the same year sharing its problem sentences."""
-        found: dict[int, Report] = {}
+        found: dict[int, PeerView] = {}
         if key and year:
             later = [r for r in self.db.reports(body_key=key) if r.year is not None and r.year > year]
             following = min((r.year for r in later), default=None)
             for stored in later:
                 if stored.year == following:
-                    found[stored.id] = self.db.load_report(stored.id)
+                    found[stored.id] = self._peer(stored)
         for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
             other = self.db.report(partner)
             if other and other.body_key != key and other.year == year:
-                found.setdefault(partner, self.db.load_report(partner))
+                found.setdefault(partner, self._peer(other))
         return found
 
-    def _cross_findings(self, report_id: int, report: Report) -> list[Finding]:
-        key, year = body_key(report), report.meta.year
+    def _cross_findings(self, report_id: int, peer: PeerView) -> list[Finding]:
+        key, year = peer.key, peer.year
         findings: list[Finding] = []
         if not (key and year):
             return findings
         earlier = [r for r in self.db.reports(body_key=key) if r.year is not None and r.year < year]
         if earlier:
             previous_stored = max(earlier, key=lambda r: r.year)
-            previous = self.db.load_report(previous_stored.id)
+            previous = self._peer(previous_stored)
             if previous_stored.year == year - 1:
-                findings += carry_over(previous, report)
-            findings += copied(report, previous, same_body=True)
+                findings += carry_over(previous, peer)
+            findings += copied(peer, previous, same_body=True)
         for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
             other = self.db.report(partner)
             if other and other.body_key != key and other.year == year:
-                findings += copied(report, self.db.load_report(partner), same_body=False)
+                findings += copied(peer, self._peer(other), same_body=False)
         return findings
 
 

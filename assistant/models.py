@@ -170,6 +170,11 @@ class Report(BaseModel):
         self._by_key = {cell.key: cell for cell in self.cells}
 
     @property
+    def keys(self):
+        """The keys of the report's cells (a view: no copy)."""
+        return self.__pydantic_private__["_by_key"].keys()
+
+    @property
     def figures(self) -> dict[str, Optional[Number]]:
         return {cell.key: cell.value for cell in self.cells}
 

@@ -24,12 +24,14 @@ from typing import Optional, TypeVar
 
 from pydantic import BaseModel
 
-from assistant.check import check_report
+from assistant.check import ReadReport, check_report
+from assistant.check.peers import PeerView, peer_view
 from assistant.check.similarity import fingerprints
 from assistant.errors import InputError
 from assistant.load import load_bytes, load_file
 from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse import extract
+from assistant.parse.cross_year import PreviousYear, resolve_with_previous
 from assistant.store.chunks import narrative_chunks
 
 Item = TypeVar("Item")
@@ -48,27 +50,49 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], jobs: Optional[int] = None) -> Iterator[Result]:
-    """`map(function, items)`, over `jobs` processes when the batch is big enough to pay for
-    starting them. `function` must be a module-level function (it is pickled by name). At most
-    `IN_FLIGHT_PER_WORKER` items per worker are submitted ahead of the consumer, so a slow consumer
-    (the index writer) never has thousands of finished reports waiting in memory."""
-    items = list(items)
-    jobs = min(jobs or default_jobs(), max(1, len(items) // MIN_ITEMS_PER_WORKER))
-    if jobs <= 1:
-        yield from map(function, items)
-        return
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
+class WorkerPool:
+    """Spawned worker processes that can be given several batches in turn (`audit check` reads
+    every report, then reads a few again with their previous year's report), or none when the
+    first batch is too small to pay for starting them (`map` then runs in this process)."""
+
+    def __init__(self, jobs: Optional[int], batch_size: int) -> None:
+        self.jobs = min(jobs or default_jobs(), max(1, batch_size // MIN_ITEMS_PER_WORKER))
+        self._executor = None if self.jobs <= 1 else ProcessPoolExecutor(
+            self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent,
+            initargs=(os.getpid(),))
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+    def map(self, function: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        """`map(function, items)` in input order. `function` must be a module-level function (it is
+        pickled by name). At most `IN_FLIGHT_PER_WORKER` items per worker are submitted ahead of
+        the consumer, so a slow consumer (the index writer) never has thousands of finished
+        reports waiting in memory."""
+        if self._executor is None:
+            yield from map(function, items)
+            return
         pending: deque = deque()
         queued = iter(items)
-        for item in itertools.islice(queued, jobs * IN_FLIGHT_PER_WORKER):
-            pending.append(pool.submit(function, item))
+        for item in itertools.islice(queued, self.jobs * IN_FLIGHT_PER_WORKER):
+            pending.append(self._executor.submit(function, item))
         while pending:
             result = pending.popleft().result()
             for item in itertools.islice(queued, 1):
-                pending.append(pool.submit(function, item))
+                pending.append(self._executor.submit(function, item))
             yield result
+
+
+def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], jobs: Optional[int] = None) -> Iterator[Result]:
+    """`map(function, items)`, over `jobs` processes when the batch is big enough to pay for
+    starting them (see `WorkerPool.map`)."""
+    items = list(items)
+    with WorkerPool(jobs, len(items)) as pool:
+        yield from pool.map(function, items)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -82,17 +106,14 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-class CheckedRead(BaseModel):
-    """A report read in a worker with the findings of its single-report rules."""
+class IndexEntry(BaseModel):
+    """Everything ingest derives from one report before it writes: the findings of its
+    single-report rules, chunks with their keyword tokens, and the problem-sentence fingerprints
+    that find copies."""
 
     report: Report
+    peer: PeerView
     findings: list[Finding]
-
-
-class IndexEntry(CheckedRead):
-    """Everything ingest derives from one report before it writes: chunks with their keyword
-    tokens, and the problem-sentence fingerprints that find copies."""
-
     content_hash: str
     chunks: list[tuple[NarrativeChunk, list[str]]]
     fingerprints: set[str]
@@ -103,12 +124,26 @@ class IndexJob(BaseModel):
     suffix: str
 
 
-def read_and_check(path: str) -> CheckedRead | InputError:
+def read_and_check(path: str) -> ReadReport | InputError:
+    """What `audit check` keeps of a report: not the report itself (see `ReadReport`); one its
+    previous year's report may settle is read again by `read_with_previous`."""
     try:
         report = extract(load_file(path))
     except InputError as error:
         return error
-    return CheckedRead(report=report, findings=check_report(report))
+    return ReadReport.of(report, keep=False)
+
+
+def read_with_previous(job: tuple[ReadReport, PreviousYear]) -> ReadReport:
+    """The report read again with its previous year's counts (the same read when they settle
+    nothing, or when the file can no longer be read)."""
+    read, previous = job
+    try:
+        report = extract(load_file(read.peer.source))
+    except InputError:
+        return read
+    resolved = resolve_with_previous(report, previous)
+    return read if resolved is report else ReadReport.of(resolved, keep=False)
 
 
 def prepare_for_index(job: IndexJob) -> IndexEntry | InputError:
@@ -126,5 +161,5 @@ def prepare_for_index(job: IndexJob) -> IndexEntry | InputError:
     from assistant.retrieve.tokenize import tokenize  # jieba loads slowly; `audit check` workers never need it
 
     chunks = narrative_chunks(report, content_hash)
-    return IndexEntry(report=report, content_hash=content_hash, findings=check_report(report),
+    return IndexEntry(report=report, peer=peer_view(report), content_hash=content_hash, findings=check_report(report),
                       chunks=[(c, tokenize(c.text)) for c in chunks], fingerprints=fingerprints(report.section_text("五")))

@@ -40,6 +40,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "solver": [("assistant.parse.tables", "resolve")],
     "cells": [("assistant.parse.tables", name) for name in ("read_active", "read_requests", "read_appeals")],
     "checks": [("assistant.check", "check_report")],
+    "peer view": [("assistant.check", "peer_view")],
     "cross-report": [("assistant.check", "check_batch")],
     "render": [("assistant.render", "render_findings")],
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import CORPUS, SAMPLES, corpus_file, read, store_rows
 from assistant.check import check_reports
@@ -99,3 +100,38 @@ def test_ingest_over_a_pool_stores_what_one_process_stores(tmp_path, new_databas
     single, pooled = _store_rows(stores[1]), _store_rows(stores[2])
     assert [len(rows) for rows in pooled] == [len(rows) for rows in single]
     assert pooled == single
+
+
+def test_reports_held_in_memory_are_checked_as_the_pool_checks_files(corpus_reports):
+    """The pool's workers keep no report: the one the previous year settles (pingtan_2020) is read
+    again from its file; `check_reports` resolves the reports it holds. Both give the same findings,
+    and the JSON written report by report is exactly `json.dumps` of the whole document."""
+    paths = [str(CORPUS / "raw" / name) for name in corpus_reports]
+    completed = subprocess.run([sys.executable, "-m", "assistant", "check", "--json", "--jobs", "2", *paths],
+                               capture_output=True, text=True, timeout=600)
+    document = json.loads(completed.stdout)
+    assert completed.stdout == json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    in_memory = check_reports(list(corpus_reports.values()))
+    assert document["reports"] == [c.model_dump() for c in in_memory]
+    settled = [r["source"] for r in document["reports"] for f in r["findings"] if f["rule"] == "CELL_CROSS_YEAR"]
+    assert [Path(s).name for s in settled] == ["pingtan_2020.txt"]
+
+
+def test_ingest_in_two_runs_stores_the_cross_report_findings_of_one_run(tmp_path):
+    """Cross-report rules read this run's reports as the workers sent them and earlier runs' reports
+    from the store: the years to 2023 and then 2024-2025 in a second run end with the same rows."""
+    raw = corpus_file("pingtan_2021.txt").parent
+    earlier, later = tmp_path / "earlier", tmp_path / "later"
+    earlier.mkdir(), later.mkdir()
+    for path in sorted(raw.glob("*.txt")):
+        (later if path.stem.endswith(("2024", "2025")) else earlier).joinpath(path.name).write_bytes(path.read_bytes())
+    for runs, index in (([[earlier, later]], "one"), ([[earlier], [later]], "two")):
+        for paths in runs:
+            ingestor = Ingestor(Settings(index_dir=tmp_path / index), jobs=1)
+            try:
+                assert not ingestor.ingest(paths).failed
+            finally:
+                ingestor.close()
+    one, two = _store_rows(tmp_path / "one"), _store_rows(tmp_path / "two")
+    assert "PROBLEMS_COPIED" in {row[1] for row in one[1] if row[-1]}
+    assert two == one

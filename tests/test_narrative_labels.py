@@ -138,3 +138,20 @@ def test_every_corpus_report_named_exists():
         pytest.skip(f"corpus not available at {CORPUS}")
     missing = [r for r in REPORTS if r.startswith("corpus:") and not (CORPUS / r.split(":", 1)[1]).exists()]
     assert missing == []
+
+
+def test_every_claim_pattern_match_holds_one_of_its_keywords(corpus_reports):
+    """`statements` tries a metric's patterns only on sentences holding one of its keywords: on every
+    corpus sentence, each match of each pattern (tried without that filter) holds one."""
+    from assistant.parse import narrative
+
+    matched = 0
+    for report in corpus_reports.values():
+        for sentence in narrative._SENTENCE.finditer(report.normalized):
+            for compiled, keywords in ((narrative._COMPILED, narrative._KEYWORDS),
+                                       (narrative._COMPILED_ZERO, narrative._ZERO_KEYWORDS)):
+                for metric, patterns in compiled.items():
+                    for match in (m for pattern in patterns for m in pattern.finditer(sentence.group(0))):
+                        matched += 1
+                        assert any(word in match.group(0) for word in keywords[metric]), (metric, match.group(0))
+    assert matched > 100

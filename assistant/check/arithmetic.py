@@ -7,6 +7,8 @@ hold with blanks read as 0; an equation that fails even then is a warning here, 
 
 from __future__ import annotations
 
+from typing import Optional
+
 from assistant import catalogue
 from assistant.catalogue import KeyEquation, key_label
 from assistant.check.evidence import cells_evidence, fmt
@@ -23,15 +25,18 @@ RULE_NAMES = {
 def table_equations(report: Report) -> list[KeyEquation]:
     """The equations of the report's template whose table is there (not every cell missing)."""
     template = report.meta.template or "2021"
-    single_other = catalogue.single_other_row(template, report.figures)
+    single_other = catalogue.single_other_row(template, report.keys)
     equations = catalogue.request_equations(template, single_other) + catalogue.appeal_equations()
     return [eq for eq in equations
             if not all(report.cell(key).status == CellStatus.MISSING for key in eq.lhs + eq.rhs)]
 
 
-def blocked_equations(report: Report) -> list[KeyEquation]:
-    """Equations that cannot run as printed: some cell is blank or unreadable (blank is not 0)."""
-    return [eq for eq in table_equations(report) if any(report.value(key) is None for key in eq.lhs + eq.rhs)]
+def blocked_equations(report: Report, equations: Optional[list[KeyEquation]] = None) -> list[KeyEquation]:
+    """Equations (of `equations`, default the report's) that cannot run as printed: some cell is
+    blank or unreadable (blank is not 0)."""
+    value = report.value
+    return [eq for eq in (table_equations(report) if equations is None else equations)
+            if any(value(key) is None for key in eq.lhs + eq.rhs)]
 
 
 def holds_with_blanks_as_zero(report: Report, equation: KeyEquation) -> bool:
@@ -40,9 +45,10 @@ def holds_with_blanks_as_zero(report: Report, equation: KeyEquation) -> bool:
 
 
 def check_arithmetic(report: Report) -> list[Finding]:
-    blocked = blocked_equations(report)
+    equations = table_equations(report)
+    blocked = blocked_equations(report, equations)
     findings: list[Finding] = []
-    for equation in table_equations(report):
+    for equation in equations:
         if not holds_with_blanks_as_zero(report, equation):
             findings.append(_violation(report, equation, *_sides(report, equation), blanks_as_zero=equation in blocked))
     return findings

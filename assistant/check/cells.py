@@ -31,8 +31,9 @@ def check_cells(report: Report) -> list[Finding]:
                        f"可能为{'、'.join(str(v) for v in cell.candidates)}；请对照原件人工确认。")
             findings.append(Finding(rule="CELL_AMBIGUOUS", severity="warning", keys=[cell.key],
                                     evidence=[cell_evidence(report, cell)], message=message))
+    blocked = blocked_equations(report)
     for table, cells in groupby(report.cells, key=lambda c: c.key.split(".")[0]):
-        findings.extend(_table_gaps(report, table, list(cells)))
+        findings.extend(_table_gaps(report, table, list(cells), blocked))
     return findings
 
 
@@ -48,13 +49,13 @@ def _ocr_unsure(report: Report, cell: Cell) -> str:
             "请对照扫描件人工确认。")
 
 
-def _table_gaps(report: Report, table: str, cells: list[Cell]) -> list[Finding]:
+def _table_gaps(report: Report, table: str, cells: list[Cell], blocked_anywhere: list[KeyEquation]) -> list[Finding]:
     missing = [c for c in cells if c.status == CellStatus.MISSING]
     if missing and len(missing) == len(cells):
         return []
     findings: list[Finding] = []
     blank = [c for c in cells if c.status == CellStatus.BLANK]
-    blocked = [eq for eq in blocked_equations(report) if eq.lhs[0].startswith(f"{table}.")]
+    blocked = [eq for eq in blocked_anywhere if eq.lhs[0].startswith(f"{table}.")]
     if blank or blocked:
         findings.append(_blank_cells(report, table, cells, blank, blocked))
     for _, row_cells in groupby(missing, key=lambda c: c.key.rsplit(".", 1)[0]):

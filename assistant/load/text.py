@@ -7,6 +7,8 @@ statistical, so the same bytes always decode the same way and errors are explain
 
 from __future__ import annotations
 
+import re
+
 from assistant.errors import InputError
 from assistant.models import DecodedText
 
@@ -20,7 +22,9 @@ _FOREIGN_SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xff\xd8\xff", "内容是 JPEG 图片而不是文本"),
     (b"GIF8", "内容是 GIF 图片而不是文本"),
 ]
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+# Control characters other than \t \n \v \f \r.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def decode_bytes(data: bytes, source: str) -> DecodedText:
@@ -31,10 +35,10 @@ def decode_bytes(data: bytes, source: str) -> DecodedText:
             raise InputError(source, reason)
     text, encoding = _decode(data, source)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for char in text if ord(char) < 32 and char not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROL.findall(text))
     if controls > max(3, len(text) // 100):
         raise InputError(source, "内容像二进制文件，无法作为文本读取")
-    if not any("\u4e00" <= char <= "\u9fff" for char in text):
+    if not _CJK.search(text):
         raise InputError(source, "文本中没有中文内容，不是政府信息公开年度报告")
     return DecodedText(source=source, encoding=encoding, text=text)
 

@@ -9,9 +9,12 @@ which report resolved it, keeps its raw text, and nothing is guessed when the he
 from __future__ import annotations
 
 import itertools
+from typing import Optional
+
+from pydantic import BaseModel
 
 from assistant import catalogue
-from assistant.models import Cell, CellStatus, Report
+from assistant.models import Cell, CellStatus, Report, Template
 from assistant.parse.extract import extract
 
 CROSS_YEAR_NOTE = "连写数字"
@@ -28,15 +31,35 @@ def previous_year_readings(previous: Report) -> list[tuple[str, float]]:
     return readings
 
 
-def resolve_with_previous(report: Report, previous: Report) -> Report:
+class PreviousYear(BaseModel):
+    """What a report offers the next year's report of its body: its counts at the end of the year."""
+
+    source: str
+    year: Optional[int]
+    template: Optional[Template]
+    readings: list[tuple[str, float]]
+
+    @classmethod
+    def of(cls, report: Report) -> PreviousYear:
+        readings = previous_year_readings(report) if report.meta.template == "2019" else []
+        return cls(source=report.source, year=report.meta.year, template=report.meta.template, readings=readings)
+
+
+def may_use_previous(report: Report) -> bool:
+    """Whether the previous year's report can settle cells of this one (`resolve_with_previous`
+    returns it unchanged otherwise)."""
+    return report.meta.template == "2019" and _ambiguous(report)
+
+
+def resolve_with_previous(report: Report, previous: PreviousYear) -> Report:
     """The report read again with the previous year's counts; cells it settles name that report."""
-    if report.meta.template != "2019" or previous.meta.template != "2019" or not _ambiguous(report):
+    if previous.template != "2019" or not may_use_previous(report):
         return report
-    resolved = extract(report.document, previous_year_readings(previous))
+    resolved = extract(report.document, previous.readings)
     for cell in resolved.cells:
         before = report.cell(cell.key)
         if before is not None and before.status == CellStatus.AMBIGUOUS and cell.status != CellStatus.AMBIGUOUS:
-            cell.note = (f"{CROSS_YEAR_NOTE}的可能读法（{before.raw}）中，依据同一单位{previous.meta.year}年度报告"
+            cell.note = (f"{CROSS_YEAR_NOTE}的可能读法（{before.raw}）中，依据同一单位{previous.year}年度报告"
                          f"（{previous.source}）的上一年项目数量与本年增/减确定")
             cell.candidates = before.candidates
     return resolved

@@ -64,6 +64,23 @@ _ZERO_PATTERNS: dict[str, list[str]] = {
     "corrected": [rf"{_NEGATION}[^。；;，,\d]{{0,6}}?(?:被纠错|结果纠正|被纠正)"],
     "doc_issued": [r"(?:未有|没有|未制发)(?:行政)?规范性文件(?![^。;；]{0,6}?\d)"],
 }
+# Compiled once: every sentence of every report is tried against all of them.
+_COMPILED = {metric: [re.compile(p) for p in patterns] for metric, patterns in _PATTERNS.items()}
+_COMPILED_ZERO = {metric: [re.compile(p) for p in patterns] for metric, patterns in _ZERO_PATTERNS.items()}
+# Words every match of a metric's patterns contains (each alternative of each pattern holds one):
+# a sentence without any is not tried against the metric's patterns, most of the narrative's cost.
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "received": ("收到", "新收", "受理", "接收", "接到"), "carried_over": ("结转",), "handled": ("办结", "答复"),
+    "carried_forward": ("结转",), "review": ("行政复议",), "suit": ("行政诉讼",), "corrected": ("纠错", "纠正"),
+    "suit_lost": ("败诉",), "granted_or_partly": ("予以公开",), "granted": ("公开",), "partly_granted": ("公开",),
+    "withheld": ("不予公开",), "unable": ("无法提供",), "not_processed": ("不予处理",), "other_processed": ("其他处理",),
+    "applicant_natural": ("自然人",), "applicant_org": ("法人",), "applicant_commercial": ("商业企业",),
+    "doc_issued": ("规范性文件",), "doc_repealed": ("文件",), "doc_in_force": ("现行有效",),
+}
+_ZERO_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "received": ("申请",), "review": ("行政复议",), "suit": ("诉讼",), "corrected": ("纠错", "纠正"),
+    "doc_issued": ("规范性文件",),
+}
 _NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_over", "carried_forward", "granted_or_partly", "granted",
                           "partly_granted", "withheld", "unable", "not_processed", "other_processed",
                           "applicant_natural", "applicant_org", "applicant_commercial"}
@@ -84,6 +101,7 @@ _GROUP_MENTION = re.compile(r"行政复议|行政诉讼")
 _EXCERPT = 40
 _WHOLE_SCOPE = re.compile(r"全区|全市|全县|全省|全州|全旗|各单位|各部门|各级")
 _OWN_SCOPE = re.compile(r"本级|本单位|区府办|区政府办|市政府办|县政府办|我办|本办")
+_ANY_SCOPE = re.compile(f"{_WHOLE_SCOPE.pattern}|{_OWN_SCOPE.pattern}")
 _SENTENCE = re.compile(r"[^。；;!！?？\n]+")
 _YEAR = re.compile(r"(20\d\d)\s*年(?!\d)")
 _RELATIONS = (("其余", r"其余|剩余|余下"), ("分别", r"分别"), ("其中", r"其中"), ("同比", r"同比|较上年|比上年"),
@@ -138,16 +156,18 @@ def statements(text: str, sections: Sequence[SectionSpan], year: Optional[int] =
 def _in_sentence(sentence: str, offset: int, in_narrative: bool) -> list[NarrativeFigure]:
     found: list[NarrativeFigure] = []
     has_request = "申请" in sentence
-    for metric, patterns in _PATTERNS.items():
-        if metric in _NEEDS_REQUEST_CONTEXT and not has_request:
+    for metric, patterns in _COMPILED.items():
+        if (metric in _NEEDS_REQUEST_CONTEXT and not has_request) or not any(w in sentence for w in _KEYWORDS[metric]):
             continue
         for pattern in patterns:
-            for match in re.finditer(pattern, sentence):
+            for match in pattern.finditer(sentence):
                 if not any(f.offset == offset + match.start(1) and f.metric == metric for f in found):
                     found.append(_claim(metric, number_value(match.group(1)), sentence, match, offset))
-    for metric, patterns in _ZERO_PATTERNS.items():
+    for metric, patterns in _COMPILED_ZERO.items():
+        if not any(w in sentence for w in _ZERO_KEYWORDS[metric]):
+            continue
         for pattern in patterns:
-            match = re.search(pattern, sentence)
+            match = pattern.search(sentence)
             if match and not any(s.metric == metric for s in found):
                 found.append(_claim(metric, 0, sentence, match, offset, number_group=0))
                 break
@@ -189,7 +209,7 @@ def _scope(sentence: str, clause_start: int, clause: str) -> str:
     own = _scope_of(clause)
     if own:
         return own
-    for match in reversed(list(re.finditer(f"{_WHOLE_SCOPE.pattern}|{_OWN_SCOPE.pattern}", sentence[:clause_start]))):
+    for match in reversed(list(_ANY_SCOPE.finditer(sentence[:clause_start]))):
         return _scope_of(match.group(0))
     return ""
 

@@ -13,6 +13,7 @@ _TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _TABLE.update({ord(char): " " for char in _SPACES})
 _TABLE.update({ord("\u3007"): "0", ord("\u2014"): "-", ord("\u2212"): "-", ord("\uff0d"): "-"})
 # Markup left in text by exporters: HTML comments (Word), Markdown emphasis and line breaks in cells.
+_NOT_SPACE = re.compile(r"\S+")  # \s is str.isspace()
 _NOISE = re.compile(r"<!--.*?-->|<!\[[^\]]*\]>|-->|<!--|\*\*|__|<br\s*/?>")
 
 
@@ -35,8 +36,7 @@ def compact(text: str) -> tuple[str, list[int]]:
     """
     kept: list[str] = []
     offsets: list[int] = []
-    for offset, char in enumerate(text):
-        if not char.isspace():
-            kept.append(char)
-            offsets.append(offset)
+    for run in _NOT_SPACE.finditer(text):
+        kept.append(run.group(0))
+        offsets.extend(range(run.start(), run.end()))
     return "".join(kept), offsets

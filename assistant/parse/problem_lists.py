@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from assistant.parse.instructions import instruction_spans
@@ -43,7 +44,9 @@ class ProblemLists:
     measures: list[Item]
 
 
+@lru_cache(maxsize=64)
 def split_section(text: str) -> ProblemLists:
+    """Cached: a report's checks and its peer view split the same section (callers only read it)."""
     boundary = _MEASURES_START.search(text)
     planted = instruction_spans(text)
     if boundary:

@@ -50,15 +50,22 @@ def find_headings(text: str) -> list[Heading]:
     return chosen
 
 
+def _candidate_patterns(title: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Numbered (rank 0), parenthesised (rank 1) and bare-line (rank 2) headings of one title.
+    The numbered ones begin with the number and look behind it after it (`(?<![…].)`, not a
+    leading `(?<![…])`), so that the regex engine can skip to where a number stands."""
+    not_after = rf"(?<![{_CN_NUMBERS}第].)"
+    return (re.compile(rf"(?:[{_CN_NUMBERS}]|[1-9]){not_after}\s*[、.,]\s*(?:{title})"),
+            re.compile(rf"\({not_after}\s*(?:[{_CN_NUMBERS}]|[1-9])\s*\)\s*(?:{title})"),
+            re.compile(rf"(?m)^[ \t]*(?:{title})[ \t]*:?[ \t]*$"))
+
+
+_CANDIDATES = {section_id: _candidate_patterns(title) for section_id, title in _TITLE_PATTERNS.items()}
+
+
 def _candidates(text: str, section_id: str) -> list[Heading]:
-    title = _TITLE_PATTERNS[section_id]
-    found: list[Heading] = []
-    for rank, prefix in enumerate((_BARE_NUMBER, _PAREN_NUMBER)):
-        for match in re.finditer(rf"(?<![{_CN_NUMBERS}第]){prefix}(?:{title})", text):
-            found.append(Heading(section_id, match.start(), match.end(), match.group(0).strip(), rank))
-    for match in re.finditer(rf"(?m)^[ \t]*(?:{title})[ \t]*:?[ \t]*$", text):
-        found.append(Heading(section_id, match.start(), match.end(), match.group(0).strip(), 2))
-    return found
+    return [Heading(section_id, match.start(), match.end(), match.group(0).strip(), rank)
+            for rank, pattern in enumerate(_CANDIDATES[section_id]) for match in pattern.finditer(text)]
 
 
 def heading_at_line_start(line: str) -> str | None:

@@ -206,7 +206,7 @@ def _cells(document: DecodedText, specs: Sequence[RowSpec], readings, resolution
 def _resolved_cell(document: DecodedText, key: str, resolution: Resolution, row: str, column: int) -> Cell:
     options = resolution.options[row]
     first: CellReading = options[0][column]
-    values = resolution.cell_values(row, column)
+    values = [first.value] if len(options) == 1 else resolution.cell_values(row, column)
     if len(values) == 1:
         return Cell(key=key, value=first.value, raw=first.raw, line=document.line_of(first.offset),
                     status=first.status, note=first.note, offset=first.offset)
