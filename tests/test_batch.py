@@ -117,7 +117,7 @@ def test_reports_held_in_memory_are_checked_as_the_pool_checks_files(corpus_repo
     assert [Path(s).name for s in settled] == ["pingtan_2020.txt"]
 
 
-def test_ingest_in_two_runs_stores_the_cross_report_findings_of_one_run(tmp_path):
+def test_ingest_in_two_runs_stores_the_cross_report_findings_of_one_run(tmp_path, new_database):
     """Cross-report rules read this run's reports as the workers sent them and earlier runs' reports
     from the store: the years to 2023 and then 2024-2025 in a second run end with the same rows."""
     raw = corpus_file("pingtan_2021.txt").parent
@@ -125,13 +125,15 @@ def test_ingest_in_two_runs_stores_the_cross_report_findings_of_one_run(tmp_path
     earlier.mkdir(), later.mkdir()
     for path in sorted(raw.glob("*.txt")):
         (later if path.stem.endswith(("2024", "2025")) else earlier).joinpath(path.name).write_bytes(path.read_bytes())
+    stores = {}
     for runs, index in (([[earlier, later]], "one"), ([[earlier], [later]], "two")):
+        stores[index] = Settings(index_dir=tmp_path / index, database_url=new_database())
         for paths in runs:
-            ingestor = Ingestor(Settings(index_dir=tmp_path / index), jobs=1)
+            ingestor = Ingestor(stores[index], jobs=1)
             try:
                 assert not ingestor.ingest(paths).failed
             finally:
                 ingestor.close()
-    one, two = _store_rows(tmp_path / "one"), _store_rows(tmp_path / "two")
+    one, two = _store_rows(stores["one"]), _store_rows(stores["two"])
     assert "PROBLEMS_COPIED" in {row[1] for row in one[1] if row[-1]}
     assert two == one
