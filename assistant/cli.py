@@ -1,5 +1,8 @@
 """The `audit` command line (SPEC §4).
 
+Commands import the index, model and drafting stacks only when they run, so that `audit --help`,
+`audit check` and the check worker processes (which import this module) start quickly.
+
 Bad input never produces a traceback: each unreadable file is one line on stderr, the rest of a
 batch is still processed, and the exit code says what happened (0 clean, 1 error findings,
 2 some input could not be read or the command line was wrong).
@@ -17,25 +20,15 @@ from tqdm import tqdm
 from pathlib import Path
 from collections.abc import Sequence
 
-from assistant.answer import Assistant
 from assistant.check import check_reports
-from assistant.draft import build_memo, memo_document
-from assistant.draft.document import to_docx, to_markdown
-from assistant.draft.sources import report_for_memo
-from assistant.draft.polish import Polisher, polish_memo
-from assistant.draft.summary import polish_synopses, summarize
-from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
-from assistant.ingest import expand
+from assistant.check.structure import reading_findings
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.ingest import Ingestor
 from assistant.load import load_file
 from assistant.models import Report
 from assistant.parse import extract
 from assistant.render import render_answer, render_findings, render_hits, render_report, render_source_text
-from assistant.retrieve import Retriever
-from assistant.store import IndexDatabase
-from assistant.store.database import DATABASE_NAME
+from assistant.workers import CheckedRead, default_jobs, ordered_map, read_and_check
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -63,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="核对一份或多份报告（同一机关相邻年度的报告一并给出时执行跨年度核对）")
     check_cmd.add_argument("files", nargs="+")
     check_cmd.add_argument("--json", action="store_true", help="按 SPEC §4 输出 JSON")
+    _jobs_option(check_cmd)
     check_cmd.set_defaults(run=_run_check)
     ingest_cmd = _index_command(commands, "ingest", "把报告文件或文件夹（递归）抽取、核对后存入索引", _run_ingest)
     ingest_cmd.add_argument("paths", nargs="+")
@@ -93,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", type=int, default=None, metavar="N",
+                         help=f"并行处理的进程数（默认为处理器核数，本机为 {default_jobs()}）")
+
+
 def _index_command(commands, name: str, help_text: str, run) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text)
     command.add_argument("--index", help="索引目录（默认 index/，或环境变量 AUDIT_INDEX）")
@@ -113,23 +112,32 @@ def _run_extract(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"audit: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    unreadable = reading_findings(report)
     if args.json:
-        print(json.dumps(report.to_contract(), ensure_ascii=False, indent=2))
+        document = report.to_contract()
+        if unreadable:
+            document["findings"] = [f.model_dump() for f in unreadable]
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print(render_report(report))
-    return EXIT_OK
+    for finding in unreadable:
+        print(f"audit: {args.file}: {finding.message}", file=sys.stderr)
+    return EXIT_FINDINGS if any(f.severity == "error" for f in unreadable) else EXIT_OK
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    reports: list[Report] = []
+    reads: list[CheckedRead] = []
     failed = False
-    for path in args.files:
-        try:
-            reports.append(_read(path))
-        except InputError as error:
-            print(f"audit: {error}", file=sys.stderr)
+    bar = tqdm(total=len(args.files), desc="核对", unit="份", file=sys.stderr, disable=not sys.stderr.isatty())
+    for result in ordered_map(read_and_check, args.files, args.jobs):
+        bar.update()
+        if isinstance(result, InputError):
+            print(f"audit: {result}", file=sys.stderr)
             failed = True
-    checked = check_reports(reports)
+        else:
+            reads.append(result)
+    bar.close()
+    checked = check_reports([r.report for r in reads], [r.findings for r in reads])
     if args.json:
         document = {"reports": [c.model_dump() for c in checked]}
         print(json.dumps(document, ensure_ascii=False, indent=2))
@@ -141,6 +149,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
+    from assistant.ingest import Ingestor
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"audit: {path}: 文件或文件夹不存在", file=sys.stderr)
@@ -154,6 +163,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
+    from assistant.ingest import Ingestor
+    from assistant.retrieve import Retriever
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     try:
@@ -169,6 +180,9 @@ def _run_search(args: argparse.Namespace) -> int:
 
 
 def _run_ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Assistant
+    from assistant.ingest import Ingestor
+    from assistant.retrieve import Retriever
     settings = Settings.from_env(args.index)
     ingestor = Ingestor(settings)
     try:
@@ -180,6 +194,12 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 
 def _run_memo(args: argparse.Namespace) -> int:
+    from assistant.draft import build_memo, memo_document
+    from assistant.draft.document import to_docx, to_markdown
+    from assistant.draft.polish import polish_memo
+    from assistant.draft.sources import report_for_memo
+    from assistant.store import IndexDatabase
+    from assistant.store.database import DATABASE_NAME
     settings = Settings.from_env(args.index)
     db = IndexDatabase(settings.index_dir) if (settings.index_dir / DATABASE_NAME).exists() else None
     try:
@@ -213,6 +233,11 @@ def _run_memo(args: argparse.Namespace) -> int:
 
 
 def _run_summarize(args: argparse.Namespace) -> int:
+    from assistant.draft.summary import polish_synopses, summarize
+    from assistant.draft.summary_output import to_csv, to_markdown_text, to_xlsx
+    from assistant.ingest import expand
+    from assistant.store import IndexDatabase
+    from assistant.store.database import DATABASE_NAME
     failed = False
     history: list[Report] = []
     if args.paths:
@@ -273,7 +298,8 @@ def _matches(report: Report, args: argparse.Namespace) -> bool:
             and (not args.year or meta.year == args.year))
 
 
-def _polisher(settings: Settings, cache: Path | None) -> Polisher:
+def _polisher(settings: Settings, cache: Path | None):
+    from assistant.draft.polish import Polisher
     return Polisher(settings, cache=cache, concurrency=int(os.environ.get("AUDIT_LLM_CONCURRENCY", "4")),
                     per_minute=float(os.environ.get("AUDIT_LLM_RPM", "60")))
 

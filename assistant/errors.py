@@ -8,3 +8,7 @@ class InputError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):
+        """Rebuilt from its two parts, so that it crosses from a worker process intact."""
+        return InputError, (self.source, self.reason)

@@ -21,6 +21,7 @@ from tqdm import tqdm
 from assistant.check import check_report
 from assistant.check.cross_year import body_key, carry_over, copied
 from assistant.check.similarity import fingerprints
+from assistant.check.structure import reading_findings
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
@@ -135,6 +136,10 @@ class Ingestor:
             report = extract(load_bytes(data, source, path.suffix.lower()))
         except InputError as error:
             summary.failed.append((source, error.reason))
+            return
+        unreadable = [f.message.split("；")[0] for f in reading_findings(report) if f.severity == "error"]
+        if unreadable:
+            summary.failed.append((source, "；".join(unreadable)))
             return
         self._store(source, content_hash, report, existing.id if existing else None)
         (summary.replaced if existing else summary.new).append(source)

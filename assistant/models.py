@@ -1,5 +1,8 @@
 """Typed records that cross stage boundaries (load → parse → check → render).
 
+Private attributes on hot paths are read from `__pydantic_private__` directly: pydantic resolves
+`self._name` through `__getattr__`, which costs more than the look-up it guards.
+
 Every figure keeps the raw text it was read from and the 1-based line of the decoded text, so that
 a reviewer can always go back to the source; that provenance is the product's core promise.
 """
@@ -7,6 +10,7 @@ a reviewer can always go back to the source; that provenance is the product's co
 from __future__ import annotations
 
 import bisect
+import re
 from enum import Enum
 from typing import Literal, Optional, Union
 
@@ -16,6 +20,7 @@ Number = Union[int, float]
 SectionId = Literal["一", "二", "三", "四", "五", "六"]
 Template = Literal["2021", "2019"]
 Severity = Literal["error", "warning", "info"]
+_NEWLINE = re.compile("\n")
 
 
 class DecodedText(BaseModel):
@@ -30,19 +35,16 @@ class DecodedText(BaseModel):
     _line_starts: list[int] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: object) -> None:
-        starts = [0]
-        for index, char in enumerate(self.text):
-            if char == "\n":
-                starts.append(index + 1)
-        self._line_starts = starts
+        self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(self.text)]
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""
-        return bisect.bisect_right(self._line_starts, max(offset, 0))
+        return bisect.bisect_right(self.__pydantic_private__["_line_starts"], max(offset, 0))
 
     def line_text(self, line: int) -> str:
-        start = self._line_starts[line - 1]
-        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        starts = self.__pydantic_private__["_line_starts"]
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
         return self.text[start:end].rstrip("\r")
 
     @property
@@ -122,10 +124,10 @@ class Report(BaseModel):
         return {cell.key: cell.value for cell in self.cells}
 
     def cell(self, key: str) -> Optional[Cell]:
-        return self._by_key.get(key)
+        return self.__pydantic_private__["_by_key"].get(key)
 
     def value(self, key: str) -> Optional[Number]:
-        found = self._by_key.get(key)
+        found = self.__pydantic_private__["_by_key"].get(key)
         return None if found is None else found.value
 
     def section(self, section_id: str) -> Optional[SectionSpan]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from assistant.check.arithmetic import check_arithmetic
 from assistant.check.cells import check_cells
 from assistant.check.cross_year import check_batch
@@ -22,11 +24,13 @@ def check_report(report: Report) -> list[Finding]:
     return _by_severity(finding for check in SINGLE_REPORT_CHECKS for finding in check(report))
 
 
-def check_reports(reports: list[Report]) -> list[CheckedReport]:
-    """Every single-report rule, plus the cross-report rules where the batch allows them."""
+def check_reports(reports: list[Report], own: Optional[list[list[Finding]]] = None) -> list[CheckedReport]:
+    """Every single-report rule (or `own`, their findings already computed, e.g. by a worker
+    process), plus the cross-report rules where the batch allows them."""
     cross = check_batch(reports)
-    return [CheckedReport(source=r.source, findings=_by_severity([*check_report(r), *cross.get(r.source, [])]))
-            for r in reports]
+    own = own if own is not None else [check_report(r) for r in reports]
+    return [CheckedReport(source=r.source, findings=_by_severity([*mine, *cross.get(r.source, [])]))
+            for r, mine in zip(reports, own)]
 
 
 def _by_severity(findings) -> list[Finding]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
-from typing import Optional
+from typing import Optional, TypeVar
+from collections.abc import Callable, Iterable, Iterator
 
 from assistant.catalogue import APPLICANT_COLUMNS, key_label
 from assistant.check.evidence import cells_evidence, fmt, quote
-from assistant.check.similarity import copied_passages
+from assistant.check.similarity import NearCopyCandidates, copied_passages
 from assistant.models import Finding, Report
 from assistant.parse.meta import place_units
 
@@ -16,6 +18,7 @@ SAME_BODY_COPY_SHARE = 0.5
 OTHER_BODY_COPY_SHARE = 0.6
 MAX_QUOTED_PASSAGES = 5
 _ALIASES = {"平潭县": "平潭综合实验区"}
+T = TypeVar("T")
 
 
 def body_key(report: Report) -> Optional[str]:
@@ -34,25 +37,46 @@ def body_key(report: Report) -> Optional[str]:
     return units[-1] + rest if units else name
 
 
+def year_pairs(series: Iterable[T], order: Callable[[T], tuple[int, str]]) -> Iterator[tuple[T, T]]:
+    """(previous, current) over one body's reports: the previous one is the latest of an earlier
+    year, so two versions of one year are never taken for last year's report."""
+    ordered = sorted(series, key=order)
+    for index, current in enumerate(ordered):
+        earlier = [item for item in ordered[:index] if order(item)[0] < order(current)[0]]
+        if earlier:
+            yield earlier[-1], current
+
+
 def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
+    """Cross-report findings by source. Identical texts are one report here (their sources share
+    its findings: a file given twice is not a copy of itself); a body's report is compared with
+    its latest report of an earlier year; same-year reports of other bodies only when they can
+    share a near-identical sentence (`NearCopyCandidates`), so the work grows with the batch."""
+    distinct: dict[str, Report] = {}
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for report in reports:
+        identity = f"{report.meta.body}\0{report.meta.year}\0{report.document.text}"
+        digest = hashlib.blake2b(identity.encode("utf-8"), digest_size=16).digest()
+        aliases[distinct.setdefault(digest, report).source].append(report.source)
+    unique = list(distinct.values())
+    keys = [body_key(report) for report in unique]
     findings: dict[str, list[Finding]] = defaultdict(list)
     by_body: dict[str, list[Report]] = defaultdict(list)
-    for report in reports:
-        key = body_key(report)
+    for report, key in zip(unique, keys):
         if key and report.meta.year:
             by_body[key].append(report)
     for series in by_body.values():
-        series.sort(key=lambda r: r.meta.year)
-        for previous, current in zip(series, series[1:]):
+        for previous, current in year_pairs(series, lambda r: (r.meta.year, r.source)):
             if current.meta.year == previous.meta.year + 1:
                 findings[current.source].extend(carry_over(previous, current))
             findings[current.source].extend(copied(current, previous, same_body=True))
-    for report in reports:
-        others = [o for o in reports if o is not report and body_key(o) != body_key(report)
-                  and o.meta.year == report.meta.year]
-        for other in others:
-            findings[report.source].extend(copied(report, other, same_body=False))
-    return findings
+    candidates = NearCopyCandidates([report.section_text("五") for report in unique])
+    for index, report in enumerate(unique):
+        for other_index in sorted(candidates.of(index)):
+            other = unique[other_index]
+            if keys[other_index] != keys[index] and other.meta.year == report.meta.year:
+                findings[report.source].extend(copied(report, other, same_body=False))
+    return {alias: findings[source] for source, names in aliases.items() for alias in names if findings[source]}
 
 
 def carry_over(previous: Report, current: Report) -> list[Finding]:

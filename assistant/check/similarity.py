@@ -1,4 +1,4 @@
-"""Near-duplicate passages between two narrative texts.
+"""Near-duplicate passages between two narrative texts, and which texts of a batch to compare.
 
 Sentences are compared on character trigrams after masking digits, so a passage copied with only
 its year changed ('2022年' → '2023年') still counts as copied.
@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 MIN_SENTENCE = 12
 SAME_SENTENCE = 0.7
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _NOISE = re.compile(r"[\s，,、：:“”\"'（）()《》\-—.]+")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -22,36 +26,79 @@ class Passage:
     end: int
 
 
-def _sentences(text: str) -> list[tuple[int, int, str, frozenset[str]]]:
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    squeezed: str
+    grams: frozenset[str]
+
+
+def sentences(text: str) -> list[Sentence]:
     found = []
     for match in _SENTENCE.finditer(text):
-        squeezed = _NOISE.sub("", re.sub(r"\d+", "#", match.group(0)))
+        squeezed = _NOISE.sub("", _DIGITS.sub("#", match.group(0)))
         if len(squeezed) >= MIN_SENTENCE:
             grams = frozenset(squeezed[i : i + 3] for i in range(len(squeezed) - 2))
-            found.append((match.start(), match.end(), squeezed, grams))
+            found.append(Sentence(match.start(), match.end(), squeezed, grams))
     return found
 
 
 def fingerprints(text: str) -> set[str]:
     """Hashes of the masked sentences of a text: two texts sharing several are worth comparing."""
-
-    return {hashlib.blake2b(squeezed.encode("utf-8"), digest_size=8).hexdigest() for _, _, squeezed, _ in _sentences(text)}
+    return {hashlib.blake2b(s.squeezed.encode("utf-8"), digest_size=8).hexdigest() for s in sentences(text)}
 
 
 def copied_passages(text: str, other: str) -> tuple[list[Passage], float]:
     """Sentences of `text` that reappear in `other`, and the share of `text` they make up."""
-    mine, theirs = _sentences(text), _sentences(other)
-    total = sum(len(s[2]) for s in mine)
+    mine, theirs = sentences(text), sentences(other)
+    total = sum(len(s.squeezed) for s in mine)
     passages: list[Passage] = []
     copied = 0
-    for start, end, squeezed, grams in mine:
-        best, best_sentence = 0.0, None
-        for candidate in theirs:
-            union = len(grams | candidate[3])
-            score = len(grams & candidate[3]) / union if union else 0.0
-            if score > best:
-                best, best_sentence = score, candidate
-        if best_sentence is not None and best >= SAME_SENTENCE:
-            passages.append(Passage(start, end))
-            copied += len(squeezed)
+    for sentence in mine:
+        if any(_jaccard(sentence.grams, candidate.grams) >= SAME_SENTENCE for candidate in theirs):
+            passages.append(Passage(sentence.start, sentence.end))
+            copied += len(sentence.squeezed)
     return passages, (copied / total if total else 0.0)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+class NearCopyCandidates:
+    """Which texts of a batch can share a near-identical sentence with a given one, without
+    comparing every pair: a prefix filter (as in set-similarity joins). Under one global order of
+    trigrams (rarest first), two sentences whose trigram Jaccard is at least t share a trigram
+    among the first |s| - ceil(t·|s|) + 1 of each; so indexing those prefixes finds every pair that
+    `copied_passages` could count, exactly, and few others, because rare trigrams come first."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        per_text = [sentences(text) for text in texts]
+        frequency = Counter(gram for found in per_text for sentence in found for gram in sentence.grams)
+        threshold = Fraction(SAME_SENTENCE).limit_denominator(1000)
+        self._prefixes: list[set[str]] = []
+        postings: dict[str, set[int]] = defaultdict(set)
+        for index, found in enumerate(per_text):
+            prefix: set[str] = set()
+            for sentence in found:
+                ordered = sorted(sentence.grams, key=lambda gram: (frequency[gram], gram))
+                size = len(ordered)
+                prefix.update(ordered[: size - _ceil(threshold * size) + 1])
+            self._prefixes.append(prefix)
+            for gram in prefix:
+                postings[gram].add(index)
+        self._postings = postings
+
+    def of(self, index: int) -> set[int]:
+        """Indexes of the other texts worth comparing with text `index`."""
+        found: set[int] = set()
+        for gram in self._prefixes[index]:
+            found |= self._postings[gram]
+        found.discard(index)
+        return found
+
+
+def _ceil(value: Fraction) -> int:
+    return -(-value.numerator // value.denominator)

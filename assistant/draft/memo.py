@@ -29,6 +29,7 @@ CORRECTIONS = {
     "TEXT_TABLE_MISMATCH": "请核对正文与表格数字，使两者一致。",
     "TEXT_ARITHMETIC": "请核对正文中的数字和百分比。",
     "SECTION_MISSING": "请按《政府信息公开工作年度报告格式》补齐缺少的部分和表格。",
+    "TABLE_UNREADABLE": "统计表格无法读取，请提供表格清晰、单元格分明的报告文本，或对照原件人工核对。",
     "TEMPLATE_OUTDATED": "请改用国办公开办函〔2021〕30号规定的年度报告格式。",
     "CARRY_OVER_YOY": "请核对本年“上年结转”与上年度报告“结转下年度继续办理”的数字。",
     "PROBLEMS_COPIED": "存在的主要问题及改进情况应结合本年度实际撰写，不得照搬。",

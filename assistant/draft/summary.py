@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, Field
 
-from assistant.check.cross_year import body_key
+from assistant.check.cross_year import body_key, year_pairs
 from assistant.check.similarity import copied_passages, fingerprints
 from assistant.draft.problem_lists import split_section
 from assistant.draft.themes import Theme, load_themes, tag
@@ -75,8 +75,13 @@ def summarize(reports: Iterable[Report], progress: Optional[Callable[[int], None
     summaries = every[: len(reports)]
     prints = [fingerprints(report.section_text("五")) for report in compared]
     keys = [body_key(report) for report in compared]
+    partners = _print_partners(prints)
+    by_body: dict[Optional[str], list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        by_body[key].append(index)
     for index, summary in enumerate(summaries):
-        summary.copies = _links(index, compared, prints, keys)
+        candidates = sorted(set(partners[index]) | (set(by_body[keys[index]]) if keys[index] is not None else set()))
+        summary.copies = _links(index, candidates, compared, prints, keys)
         if progress:
             progress(index + 1)
     chosen = {report.source for report in reports}
@@ -107,12 +112,28 @@ def polish_synopses(summary: Summary, polisher, progress: Optional[Callable[[int
         report.synopsis = text
 
 
-def _links(index: int, reports: list[Report], prints: list[set[str]], keys: list[Optional[str]]) -> list[CopyLink]:
+def _print_partners(prints: list[set[str]]) -> list[list[int]]:
+    """For each text, the others sharing at least MIN_SHARED_SENTENCES sentence fingerprints, found
+    through an inverted index rather than by intersecting every pair."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for index, found in enumerate(prints):
+        for fingerprint in found:
+            holders[fingerprint].append(index)
+    partners = []
+    for index, found in enumerate(prints):
+        shared = Counter(other for fingerprint in found for other in holders[fingerprint] if other != index)
+        partners.append([other for other, count in shared.items() if count >= MIN_SHARED_SENTENCES])
+    return partners
+
+
+def _links(index: int, candidates: list[int], reports: list[Report], prints: list[set[str]],
+           keys: list[Optional[str]]) -> list[CopyLink]:
     """Earlier reports of the same body, and same-year reports of other bodies sharing sentences."""
     report = reports[index]
     key, year = keys[index], report.meta.year
     links = []
-    for other_index, other in enumerate(reports):
+    for other_index in candidates:
+        other = reports[other_index]
         if other_index == index or report.section("五") is None or other.section("五") is None:
             continue
         same_body = key is not None and keys[other_index] == key
@@ -172,8 +193,8 @@ def _unchanged(reports: list[Report], summaries: list[ReportSummary]) -> list[Un
             by_body[key].append((report, summary))
     unchanged = []
     for key, series in by_body.items():
-        series.sort(key=lambda pair: pair[0].meta.year)
-        for (before, before_summary), (after, after_summary) in zip(series, series[1:]):
+        for (before, before_summary), (after, after_summary) in year_pairs(
+                series, lambda pair: (pair[0].meta.year, pair[0].source)):
             if not before_summary.problems or not after_summary.problems:
                 continue
             _, share = copied_passages("。".join(after_summary.problems), "。".join(before_summary.problems))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.models import CellStatus, Number
 
 BLANK_MARKS = {"", "-", "/", "\\", "--", "无", "空", "—", "――"}
+_SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<unit>万元|元|个|件|项|条|家|次|%)?$")
 
 
@@ -26,11 +28,14 @@ class CellReading:
     note: str = ""
 
 
+@lru_cache(maxsize=1 << 16)
 def read_cell(raw: str, offset: int, *, signed: bool = False, decimal: bool = False) -> CellReading:
+    """Cached: splitting a flattened run reads the same piece at the same offset in many of its
+    candidate readings (the result is an immutable value, so sharing it is safe)."""
     text = raw.strip()
     if text in BLANK_MARKS:
         return CellReading(text, offset, None, CellStatus.BLANK)
-    squeezed = re.sub(r"\s+", "", text)
+    squeezed = _SPACE.sub("", text)
     match = _NUMBER.match(squeezed)
     if match is None:
         return CellReading(text, offset, None, CellStatus.NOT_NUMBER, "不是数字")

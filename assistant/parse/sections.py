@@ -59,3 +59,13 @@ def _candidates(text: str, section_id: str) -> list[Heading]:
     for match in re.finditer(rf"(?m)^[ \t]*(?:{title})[ \t]*:?[ \t]*$", text):
         found.append(Heading(section_id, match.start(), match.end(), match.group(0).strip(), 2))
     return found
+
+
+def heading_at_line_start(line: str) -> str | None:
+    """The section a line opens with its numbered heading ('三、收到和处理…'), or a line that is only
+    a heading title; a sentence that merely names the sections (a preface) opens none."""
+    for section_id, title in _TITLE_PATTERNS.items():
+        if re.match(rf"\s*(?:{_BARE_NUMBER}|{_PAREN_NUMBER})(?:{title})", line) or re.fullmatch(
+                rf"\s*(?:{title})\s*:?\s*", line):
+            return section_id
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Optional
 from collections.abc import Sequence
 
@@ -27,9 +28,9 @@ class Equation:
     lhs: tuple[CellRef, ...]
     rhs: tuple[CellRef, ...]
 
-    @property
-    def rows(self) -> set[str]:
-        return {row for row, _ in self.lhs + self.rhs}
+    @cached_property
+    def rows(self) -> frozenset[str]:
+        return frozenset(row for row, _ in self.lhs + self.rhs)
 
 
 @dataclass(frozen=True)

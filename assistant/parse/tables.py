@@ -95,11 +95,14 @@ def read_requests(document: DecodedText, text: str, span: tuple[int, int], templ
 
 def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
                  hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
-    """Section 四: one row of 15 cells after the header; each group's 总计 is the sum of the other four."""
+    """Section 四: one row of 15 cells after the header; each group's 总计 is the sum of the other four.
+    Without the header there is no table to read: its cells are missing, not blank."""
     start, end = span
     header_end = _appeal_header_end(text, start, end)
     keys = catalogue.appeal_keys()
     spec = RowSpec(_APPEAL_ROW, "", tuple(_COUNT for _ in keys))
+    if header_end is None:
+        return _cells(document, [spec], {}, Resolution(), lambda row, column: keys[column], span)
     readings = {_APPEAL_ROW: read_row(text, RowMatch(spec, header_end, header_end, end))}
     positions = {key: (_APPEAL_ROW, i) for i, key in enumerate(keys)}
     equations = _equations(catalogue.appeal_equations(), positions)
@@ -108,12 +111,12 @@ def read_appeals(document: DecodedText, text: str, span: tuple[int, int],
     return _cells(document, [spec], readings, resolution, lambda row, column: keys[column], span)
 
 
-def _appeal_header_end(text: str, start: int, end: int) -> int:
+def _appeal_header_end(text: str, start: int, end: int) -> int | None:
     """End of the header: the first 总计 followed by the data (a digit or blank cells), else the last one."""
     squeezed, offsets = compact(text[start:end])
     totals = [m.end() for m in re.finditer("总计", squeezed)]
     if not totals:
-        return start
+        return None
     chosen = next((t for t in totals if re.match(r"[|¦]*(?:\d|[-/]|$)", squeezed[t:])), totals[-1])
     return start + offsets[chosen - 1] + 1
 
