@@ -107,14 +107,16 @@ def active_rows(template: str) -> list[ActiveRow]:
     return ACTIVE_ROWS_2021 if template == "2021" else ACTIVE_ROWS_2019
 
 
-def request_rows(template: str) -> list[tuple[str, str]]:
-    other = _REQUEST_ROWS_OTHER_2021 if template == "2021" else _REQUEST_ROWS_OTHER_2019
+def request_rows(template: str, single_other: bool = False) -> list[tuple[str, str]]:
+    """Section 三 rows; `single_other` for a 2021-format table printing （六）其他处理 as one row."""
+    other = _REQUEST_ROWS_OTHER_2021 if template == "2021" and not single_other else _REQUEST_ROWS_OTHER_2019
     return _REQUEST_ROWS_HEAD + other + _REQUEST_ROWS_TAIL
 
 
-def request_detail_rows(template: str) -> list[str]:
+def request_detail_rows(template: str, single_other: bool = False) -> list[str]:
     """Rows whose sum is （七）总计: every 办理结果 row."""
-    return [row for row, _ in request_rows(template) if row not in {"new", "carried_over", "total", "carried_forward"}]
+    return [row for row, _ in request_rows(template, single_other)
+            if row not in {"new", "carried_over", "total", "carried_forward"}]
 
 
 def active_keys(template: str) -> list[str]:
@@ -132,6 +134,11 @@ def appeal_keys() -> list[str]:
 def template_keys(template: str) -> list[str]:
     """All keys of a template, in table order (200 for the 2021 format)."""
     return active_keys(template) + request_keys(template) + appeal_keys()
+
+
+def single_other_row(template: str, keys) -> bool:
+    """Whether a 2021-format table printed （六）其他处理 as one row (SPEC §2.3: `requests.other.all`)."""
+    return template == "2021" and "requests.other.all.total" in keys
 
 
 def key_label(key: str) -> str:
@@ -160,20 +167,22 @@ class KeyEquation:
     rhs: tuple[str, ...]
 
 
-def request_equations(template: str) -> list[KeyEquation]:
+def request_equations(template: str, single_other: bool = False) -> list[KeyEquation]:
     """REQ_TOTAL_COL per row, REQ_TOTAL_ROW and REQ_BALANCE per column of the section 三 table."""
     columns = [c for c, _ in APPLICANT_COLUMNS]
     labels = dict(APPLICANT_COLUMNS)
-    row_labels = dict(request_rows(template))
+    rows = request_rows(template, single_other)
+    row_labels = dict(rows)
     equations = [
         KeyEquation("REQ_TOTAL_COL", f"“{row_labels[row]}”行",
                     tuple(f"requests.{row}.{c}" for c in columns[:6]), (f"requests.{row}.total",))
-        for row, _ in request_rows(template)
+        for row, _ in rows
     ]
     for column in columns:
         equations.append(KeyEquation(
             "REQ_TOTAL_ROW", f"“{labels[column]}”列",
-            tuple(f"requests.{row}.{column}" for row in request_detail_rows(template)), (f"requests.total.{column}",)))
+            tuple(f"requests.{row}.{column}" for row in request_detail_rows(template, single_other)),
+            (f"requests.total.{column}",)))
         equations.append(KeyEquation(
             "REQ_BALANCE", f"“{labels[column]}”列",
             (f"requests.new.{column}", f"requests.carried_over.{column}"),

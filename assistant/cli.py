@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.set_defaults(run=_run_check)
     ingest_cmd = _index_command(commands, "ingest", "把报告文件或文件夹（递归）抽取、核对后存入索引", _run_ingest)
     ingest_cmd.add_argument("paths", nargs="+")
+    _jobs_option(ingest_cmd)
     search_cmd = _index_command(commands, "search", "在索引中检索报告正文段落（关键词与向量混合检索）", _run_search)
     search_cmd.add_argument("query")
     search_cmd.add_argument("--body", help="机关名称（包含即可）")
@@ -153,7 +154,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"audit: {path}: 文件或文件夹不存在", file=sys.stderr)
-    ingestor = Ingestor(Settings.from_env(args.index))
+    ingestor = Ingestor(Settings.from_env(args.index), jobs=args.jobs)
     try:
         summary = ingestor.ingest([p for p in args.paths if p not in missing], show_bar=sys.stderr.isatty())
     finally:

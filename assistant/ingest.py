@@ -19,17 +19,15 @@ from pydantic import BaseModel, Field
 from tqdm import tqdm
 
 from assistant.check import check_report
-from assistant.check.cross_year import body_key, carry_over, copied
-from assistant.check.similarity import fingerprints
+from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
 from assistant.check.structure import reading_findings
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES, load_bytes
+from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
 from assistant.models import Finding, NarrativeChunk, Report
-from assistant.parse import extract
-from assistant.retrieve.tokenize import tokenize
+from assistant.parse.cross_year import resolve_with_previous
 from assistant.store import IndexDatabase, NarrativeVectors
-from assistant.store.chunks import narrative_chunks
+from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
 MIN_SHARED_SENTENCES = 2
 FLUSH_CHUNKS = 1000
@@ -68,7 +66,8 @@ class Ingestor:
     cheaper than one per report); SQLite stays the source of truth, so a crash before a flush only
     leaves chunks for `reconcile` to add."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, jobs: Optional[int] = None) -> None:
+        self.jobs = jobs
         self.db = IndexDatabase(settings.index_dir)
         self.vectors = NarrativeVectors(settings)
         self._pending: list[tuple[NarrativeChunk, dict]] = []
@@ -95,19 +94,35 @@ class Ingestor:
 
     def ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]] = None,
                show_bar: bool = False) -> IngestSummary:
+        """Files are hashed here (unchanged ones skipped), read and checked by worker processes
+        (`jobs`, default all cores), and written here one by one in input order."""
         self.reconcile()
         files = expand(paths)
         summary = IngestSummary()
-        bar = tqdm(files, desc="入库", unit="份", file=sys.stderr, disable=not show_bar)
-        try:
-            for done, path in enumerate(bar, 1):
-                self._one(path, summary)
-                if len(self._pending) >= FLUSH_CHUNKS:
-                    self._flush()
+        done = 0
+        with tqdm(total=len(files), desc="入库", unit="份", file=sys.stderr, disable=not show_bar) as bar:
+            def advance() -> None:
+                nonlocal done
+                done += 1
+                bar.update()
                 if progress:
                     progress(done, len(files))
-        finally:
-            self._flush()
+
+            jobs: list[IndexJob] = []
+            for path in files:
+                job = self._job(path, summary)
+                if job is None:
+                    advance()
+                else:
+                    jobs.append(job)
+            try:
+                for job, prepared in zip(jobs, ordered_map(prepare_for_index, jobs, self.jobs)):
+                    self._take(job, prepared, summary)
+                    if len(self._pending) >= FLUSH_CHUNKS:
+                        self._flush()
+                    advance()
+            finally:
+                self._flush()
         return summary
 
     def _flush(self) -> None:
@@ -115,7 +130,8 @@ class Ingestor:
         self.vectors.delete(self._stale)
         self._pending, self._stale = [], []
 
-    def _one(self, path: Path, summary: IngestSummary) -> None:
+    def _job(self, path: Path, summary: IngestSummary) -> Optional[IndexJob]:
+        """The work a file needs, or None when it is unchanged or cannot be read (said in `summary`)."""
         source = str(path)
         try:
             if path.stat().st_size > MAX_BYTES:
@@ -123,38 +139,48 @@ class Ingestor:
             data = path.read_bytes()
         except OSError as error:
             summary.failed.append((source, f"无法读取：{error.strerror or error}"))
-            return
+            return None
         except InputError as error:
             summary.failed.append((source, error.reason))
-            return
+            return None
         content_hash = hashlib.sha256(data).hexdigest()
         existing = self.db.report_by_source(source)
         if (existing and existing.hash == content_hash) or (not existing and self.db.report_by_hash(content_hash)):
             summary.unchanged.append(source)
+            return None
+        return IndexJob(source=source, suffix=path.suffix.lower(), previous_id=existing.id if existing else None)
+
+    def _take(self, job: IndexJob, prepared: IndexEntry | InputError, summary: IngestSummary) -> None:
+        """Store what a worker prepared, after the checks that need the index."""
+        if isinstance(prepared, InputError):
+            summary.failed.append((job.source, prepared.reason))
             return
-        try:
-            report = extract(load_bytes(data, source, path.suffix.lower()))
-        except InputError as error:
-            summary.failed.append((source, error.reason))
-            return
+        report = self._with_previous_year(prepared.report)
+        findings = prepared.findings if report is prepared.report else check_report(report)
         unreadable = [f.message.split("；")[0] for f in reading_findings(report) if f.severity == "error"]
         if unreadable:
-            summary.failed.append((source, "；".join(unreadable)))
+            summary.failed.append((job.source, "；".join(unreadable)))
             return
-        self._store(source, content_hash, report, existing.id if existing else None)
-        (summary.replaced if existing else summary.new).append(source)
+        self._store(job, prepared.model_copy(update={"report": report, "findings": findings}))
+        (summary.replaced if job.previous_id else summary.new).append(job.source)
 
-    def _store(self, source: str, content_hash: str, report: Report, previous_id: Optional[int]) -> None:
+    def _with_previous_year(self, report: Report) -> Report:
+        """The report read again with the same body's indexed previous report (section 二 help)."""
+        key, year = body_key(report), report.meta.year
+        earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
+        return resolve_with_previous(report, self.db.load_report(earlier[0].id)) if earlier else report
+
+    def _store(self, job: IndexJob, entry: IndexEntry) -> None:
+        report = entry.report
         key = body_key(report)
-        chunks = narrative_chunks(report, content_hash)
-        old_chunks = self.db.chunk_ids(previous_id) if previous_id else []
+        old_chunks = self.db.chunk_ids(job.previous_id) if job.previous_id else []
         report_id = self.db.write_report(
-            source, content_hash, key, report, check_report(report), [(c, tokenize(c.text)) for c in chunks],
-            fingerprints(report.section_text("五")))
+            job.source, entry.content_hash, key, report, [*entry.findings, *resolved_by_previous(report)],
+            entry.chunks, entry.fingerprints)
         meta = report.meta
-        metadata = chunk_metadata(report_id, source, meta.body, key, meta.region, meta.year)
-        self._pending += [(chunk, metadata) for chunk in chunks]
-        self._stale += sorted(set(old_chunks) - {chunk.id for chunk in chunks})
+        metadata = chunk_metadata(report_id, job.source, meta.body, key, meta.region, meta.year)
+        self._pending += [(chunk, metadata) for chunk, _ in entry.chunks]
+        self._stale += sorted(set(old_chunks) - {chunk.id for chunk, _ in entry.chunks})
         self._refresh_cross_findings(report_id, report)
 
     def _refresh_cross_findings(self, report_id: int, report: Report) -> None:

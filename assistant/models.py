@@ -94,14 +94,31 @@ class ReportMeta(BaseModel):
 
 
 class NarrativeFigure(BaseModel):
-    """A figure the narrative states in words, e.g. metric 'received' = 70 from '共收到70件申请'."""
+    """A typed claim of the narrative, e.g. metric 'received' = 70 from '共收到70件申请'.
+
+    `metric` says what it counts ('context' when it names nothing the tables hold: such claims are
+    kept for reading and measuring, never compared). `approx` marks 余/多/约 figures, which are never
+    compared as exact. `scope` is 'whole' (全区/全市…), 'own' (本级/本机关/区府办…) or '' (not said);
+    `period` is the year the sentence names before the figure; `relation` how it stands to the
+    figures before it (其中, 其余, 分别, 合计, 同比); `outcome` the outcome word of a 复议/诉讼 claim.
+    """
 
     metric: str
-    value: int
+    value: Number
     text: str
     offset: int
     sentence_start: int
     wide_scope: bool
+    unit: str = ""
+    approx: bool = False
+    scope: str = ""
+    period: Optional[int] = None
+    relation: str = ""
+    outcome: str = ""
+
+    @property
+    def context(self) -> bool:
+        return self.metric == "context"
 
 
 class Report(BaseModel):
@@ -140,6 +157,8 @@ class Report(BaseModel):
 
     def _contract_cell(self, cell: Cell) -> dict:
         found = {"key": cell.key, "value": cell.value, "raw": cell.raw, "line": cell.line}
+        if cell.candidates:
+            found["candidates"] = cell.candidates
         if self.document.page_starts:
             found["page"] = self.document.page_of(cell.line)
         return found

@@ -1,5 +1,7 @@
-"""Offline question answering: accuracy on the hand-checked question set (real corpus index) and
-answer latency p50/p95 on an index of ≥ N reports (the corpus copied, see index_scale.py).
+"""Offline question answering on the real corpus index: accuracy on the hand-checked question set,
+on the generated set per family (tests/qa_generated.py) and on the reviewers' questions
+(tests/qa_reviewers.py), with the count of wrong answers marked verified; then answer latency
+p50/p95 (wall and CPU) on an index of ≥ N reports (the corpus copied, see index_scale.py).
 
 Usage: python bench/qa.py [--reports 1000] [--rounds 3]
 """
@@ -11,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +22,9 @@ sys.path.insert(0, str(PROJECT / "tests"))
 sys.path.insert(0, str(PROJECT / "bench"))
 
 from index_scale import SOURCES, copied_index, ingest  # noqa: E402
+from qa_generated import generated_questions, grade_generated  # noqa: E402
 from qa_questions import QA, grade  # noqa: E402
+from qa_reviewers import REVIEWER_QA, grade_reviewer  # noqa: E402
 
 from assistant.answer import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
@@ -32,10 +37,27 @@ def assistant(index: Path) -> tuple[Ingestor, Assistant]:
     return ingestor, Assistant(ingestor.db, Retriever(ingestor.db, ingestor.vectors), today=date(2026, 11, 22))
 
 
+def percentiles(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"p50 {statistics.median(ordered):.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms"
+
+
+def report_generated(answerer: Assistant, questions: list) -> None:
+    asked, right, wrong_verified = Counter(), Counter(), 0
+    for question in questions:
+        answer = answerer.ask(question.text)
+        ok = grade_generated(answer, question)
+        asked[question.family] += 1
+        right[question.family] += ok
+        wrong_verified += answer.verified and not ok
+    families = ", ".join(f"{f} {right[f]}/{n} = {right[f] / n:.3f}" for f, n in asked.items())
+    print(f"generated set ({len(questions)} questions): {families}; wrong but verified: {wrong_verified}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         real = Path(scratch) / "real"
@@ -43,20 +65,29 @@ def main() -> int:
         ingestor, answerer = assistant(real)
         correct = sum(grade(answerer.ask(q), kind, expected) for q, kind, expected in QA)
         print(f"offline accuracy on the question set: {correct}/{len(QA)} = {correct / len(QA):.3f}")
+        generated = generated_questions(ingestor.db)
+        report_generated(answerer, generated)
+        graded = [(answer.verified, grade_reviewer(answer, numbers, keys, phrases))
+                  for question, numbers, keys, phrases in REVIEWER_QA for answer in [answerer.ask(question)]]
+        right = sum(ok for _, ok in graded)
+        print(f"reviewers' questions: {right}/{len(REVIEWER_QA)} = {right / len(REVIEWER_QA):.3f}"
+              f" ({sum(n is None for _, n, _, _ in REVIEWER_QA)} without answer in the index),"
+              f" wrong but verified: {sum(v and not ok for v, ok in graded)}")
         ingestor.close()
 
         _, large, count, _ = copied_index(scratch, args.reports)
         ingestor, answerer = assistant(large)
+        questions = [q for q, _, _ in QA] + [q for q, _, _, _ in REVIEWER_QA] + [q.text for q in generated[::4]]
         answerer.ask(QA[0][0])
-        latencies = []
+        wall, cpu = [], []
         for _ in range(args.rounds):
-            for question, _, _ in QA:
-                start = time.perf_counter()
+            for question in questions:
+                start, start_cpu = time.perf_counter(), time.process_time()
                 answerer.ask(question)
-                latencies.append(1000 * (time.perf_counter() - start))
-        latencies.sort()
-        print(f"offline answer latency on {count} reports over {len(latencies)} questions: "
-              f"p50 {statistics.median(latencies):.0f} ms, p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} ms")
+                wall.append(1000 * (time.perf_counter() - start))
+                cpu.append(1000 * (time.process_time() - start_cpu))
+        print(f"offline answer latency on {count} reports over {len(wall)} questions: wall {percentiles(wall)}; "
+              f"CPU {percentiles(cpu)}")
         ingestor.close()
     return 0
 

@@ -4,7 +4,9 @@ Usage: python bench/quality.py [CORPUS_RAW_DIR]
 - corpus coverage: reports whose every cell resolved, null cells by reason;
 - mutation detection: every single-cell change (+1) of the seeds' section 三/四 numbers, share
   caught by an `error` finding naming that key;
-- error findings on reports whose tables are consistent as printed.
+- error findings on reports whose tables are consistent as printed;
+- how often each rule fires over the seeds and the whole corpus (batch checks included), so that a
+  rule that never fires is visible.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from assistant.check import check_report
+from assistant.check import check_report, check_reports
 from assistant.load import decode_bytes, load_file
 from assistant.parse import extract
 
 PROJECT = Path(__file__).resolve().parent.parent
 ARITHMETIC = {"REQ_BALANCE", "REQ_TOTAL_ROW", "REQ_TOTAL_COL", "APPEAL_TOTAL"}
+RULES = ["REQ_BALANCE", "REQ_TOTAL_ROW", "REQ_TOTAL_COL", "APPEAL_TOTAL", "CELL_NOT_NUMBER", "CELL_BLANK",
+         "CELL_AMBIGUOUS", "CELL_CROSS_YEAR", "TABLE_ROW_MISSING", "ACTIVE_DOC_PLAUSIBLE", "FEE_UNIT",
+         "TEXT_TABLE_MISMATCH", "TEXT_ARITHMETIC", "SECTION_MISSING", "TEMPLATE_OUTDATED", "CARRY_OVER_YOY",
+         "PROBLEMS_COPIED", "PROBLEMS_VAGUE", "FEE_STATEMENT_MISSING"]
 
 
 def coverage(folder: Path) -> None:
@@ -56,6 +62,16 @@ def mutation_rate(paths: list[Path]) -> None:
               f"error or blanks-as-0 warning: {warned} ({100 * warned / total:.1f}%)")
 
 
+def rule_counts(paths: list[Path]) -> None:
+    """Findings and reports per rule, every rule listed (0 included), one batch so cross-year rules run."""
+    checked = check_reports([extract(load_file(p)) for p in paths])
+    findings = Counter(f.rule for c in checked for f in c.findings)
+    reports = Counter(rule for c in checked for rule in {f.rule for f in c.findings})
+    print(f"rules over {len(checked)} reports (seeds + corpus, text and PDF): findings / reports")
+    for rule in RULES + sorted(set(findings) - set(RULES)):
+        print(f"  {rule:<22} {findings[rule]:>5} / {reports[rule]:>3}")
+
+
 def main() -> int:
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT.parent / "shared" / "corpus" / "raw"
     seeds = sorted((PROJECT / "examples" / "reports").glob("*.txt"))
@@ -64,6 +80,7 @@ def main() -> int:
     mutation_rate(seeds)
     if corpus.exists():
         coverage(corpus)
+    rule_counts(seeds + (sorted(corpus.glob("*.txt")) + sorted(corpus.glob("*.pdf")) if corpus.exists() else []))
     return 0
 
 

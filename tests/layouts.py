@@ -71,3 +71,44 @@ def with_tables(text: str, tables: dict[str, str]) -> str:
                 "四": "四、政府信息公开行政复议、行政诉讼情况"}
     body = [line for section in ("二", "三", "四") for line in (headings[section], tables[section])]
     return "\n".join(lines[: first_line_with("主动公开政府信息情况")] + body + lines[first_line_with("存在的主要问题"):])
+
+
+_REQUEST_HEADER_CELLS = {
+    False: [["申请人情况"], ["自然人", "法人或其他组织", "总计"], ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]],
+    True: [["申请人情况"], ["自然人", "法人或其他组织", "总计"], ["商业", "科研", "社会公益", "法律服务", "其他"],
+           ["企业", "机构", "组织", "机构"]],
+}
+
+
+def _broken(header: str) -> str:
+    """A header broken inside a word, as narrow columns print it ('本年新 制作数量')."""
+    return header[: len(header) // 2] + " " + header[len(header) // 2 :]
+
+
+def tables_cell_lines(template: str, figures: dict, broken_headers: bool = False,
+                      extra_rows: dict[str, tuple[str, tuple]] | None = None) -> dict[str, str]:
+    """Crawled pages of other provinces: every cell on its own line ending in ' |' (a blank cell is a
+    bare '|'), rows separated by filler lines of bare '|||'. With `broken_headers`, header words are
+    broken ('本年新 制作数量') and 商业/企业 stand on two header rows. `extra_rows` maps a standard
+    section 二 row label to a provincial row (label, values) printed right after it."""
+
+    def cells(texts) -> list[str]:
+        return [f"{text} |" for text in texts] + ["|||"]
+
+    parts = {"二": [], "三": [line for header in _REQUEST_HEADER_CELLS[broken_headers] for line in cells(header)],
+             "四": []}
+    for section, label, values, header in _rows(template, figures):
+        values = [_cell(v) for v in values]
+        if section == "二":
+            parts["二"] += cells(["信息内容"] + [_broken(h) if broken_headers else h for h in header])
+            parts["二"] += cells([label] + values)
+            if label in (extra_rows or {}):
+                extra_label, extra_values = extra_rows[label]
+                parts["二"] += cells([extra_label] + [_cell(v) for v in extra_values])
+        elif section == "三":
+            parts["三"] += cells([label] + values)
+        else:
+            outcomes = [o for _, o in catalogue.APPEAL_OUTCOMES]
+            parts["四"] += cells(["行政复议", "行政诉讼"]) + cells(outcomes + ["未经复议直接起诉", "复议后起诉"])
+            parts["四"] += cells(outcomes * 2) + cells(values)
+    return {section: "\n".join(lines) for section, lines in parts.items()}

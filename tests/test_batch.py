@@ -4,12 +4,16 @@ find every pair they would find by comparing all pairs."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
 from conftest import CORPUS, SAMPLES, corpus_file, read
 from assistant.check import check_reports
 from assistant.check.similarity import NearCopyCandidates, copied_passages
+from assistant.config import Settings
+from assistant.ingest import Ingestor
+from assistant.store.database import DATABASE_NAME
 
 
 def _check_json(paths: list[str], jobs: int) -> dict:
@@ -68,3 +72,34 @@ def test_candidates_hold_every_pair_with_a_copied_sentence(corpus_reports):
                 sharing += 1
                 assert j in found, (i, j)
     assert sharing > len([t for t in originals if t])
+
+
+_STORE_QUERIES = (
+    "SELECT r.source, f.key, f.value, f.raw, f.line, f.page, f.status FROM figures f JOIN reports r ON r.id = f.report_id",
+    "SELECT r.source, f.rule, f.severity, f.message, f.keys, f.evidence, f.cross_report FROM findings f"
+    " JOIN reports r ON r.id = f.report_id",
+    "SELECT r.source, c.id, c.section, c.start_line, c.end_line, c.text, c.tokens FROM chunks c JOIN reports r ON r.id = c.report_id",
+    "SELECT r.source, p.hash FROM problem_sentences p JOIN reports r ON r.id = p.report_id",
+)
+
+
+def _store_rows(index) -> list[list[tuple]]:
+    connection = sqlite3.connect(index / DATABASE_NAME)
+    try:
+        return [sorted(connection.execute(query).fetchall(), key=repr) for query in _STORE_QUERIES]
+    finally:
+        connection.close()
+
+
+def test_ingest_over_a_pool_stores_what_one_process_stores(tmp_path):
+    raw = corpus_file("pingtan_2021.txt").parent
+    for jobs in (1, 2):
+        ingestor = Ingestor(Settings(index_dir=tmp_path / str(jobs)), jobs=jobs)
+        try:
+            summary = ingestor.ingest([SAMPLES, raw])
+        finally:
+            ingestor.close()
+        assert len(summary.new) == 72 and not summary.failed
+    single, pooled = _store_rows(tmp_path / "1"), _store_rows(tmp_path / "2")
+    assert [len(rows) for rows in pooled] == [len(rows) for rows in single]
+    assert pooled == single

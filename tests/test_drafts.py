@@ -13,9 +13,9 @@ import pytest
 from assistant.check import check_report
 from assistant.draft import build_memo, memo_document
 from assistant.draft.document import to_docx, to_markdown
-from assistant.draft.problem_lists import split_section
 from assistant.draft.summary import summarize
 from assistant.draft.themes import load_themes
+from assistant.parse.problem_lists import split_section
 from conftest import CORPUS, PROJECT, corpus_file, read, sample
 
 
@@ -86,6 +86,20 @@ def test_each_memo_finding_traces_to_a_check_and_its_evidence_lines():
         assert [line for line, _ in memo_finding.quotes] == [e.line for e in finding.evidence][:4]
         assert {f.key for f in memo_finding.figures} <= set(finding.keys)
     assert memo.verdict.startswith("报告存在2处错误")
+
+
+def test_memo_quotes_both_sides_of_each_narrative_finding():
+    for seed in ["000", "001", "002"]:
+        report = read(sample(seed))
+        memo = build_memo(report, check_report(report))
+        text = to_markdown(memo_document(memo))
+        narrative = [f for f in memo.findings if f.rule.startswith("TEXT_")]
+        assert narrative, seed
+        for finding in narrative:
+            (line, stated), *cells = finding.quotes
+            assert report.section("一").start_line <= line <= report.section("一").end_line and stated.strip("…") in report.document.text
+            assert cells and all("·" in quoted and "：" in quoted for _, quoted in cells), seed
+            assert all(f"原文第{line}行：{quoted}" in text for line, quoted in finding.quotes), seed
 
 
 def test_memo_docx_holds_the_same_findings_as_the_markdown(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.load import load_bytes
@@ -47,3 +49,16 @@ def test_pdf_cells_cite_their_page():
     assert pages["requests.total.total"] > pages["requests.new.total"]
     assert all(set(c) == {"key", "value", "raw", "line", "page"} for c in document["cells"])
     assert "page" not in rebuilt("001", ".docx").to_contract()["cells"][0]
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_a_decrease_written_with_jian_in_a_table_cell_reads_as_negative(suffix):
+    """农业农村局 2019's page has '减12' in the 行政事业性收费 本年增/减 cell; the text crawl reads -12."""
+    expected = SEED_EXPECTATIONS["002"]
+    figures = dict(expected["figures"], **{"active.admin_fee.change": -12})
+    blocks = report_blocks(sample("002"), expected["meta"]["template"], figures)
+    written = [(kind, [[replace(c, text="减12") if c.text == "-12" else c for c in row] for row in content])
+               if kind == "table" else (kind, content) for kind, content in blocks]
+    assert written != blocks
+    report = extract(load_bytes(WRITERS[suffix](written), f"002{suffix}", suffix))
+    assert report.cell("active.admin_fee.change").value == -12

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.check import check_report
 from assistant.load import decode_bytes
 from assistant.models import CellStatus
 from assistant.parse import extract
 from conftest import sample
-from layouts import tables_inline, tables_markdown, with_tables
+from layouts import tables_cell_lines, tables_inline, tables_markdown, with_tables
 from test_seed_figures import SEED_EXPECTATIONS
 
 SEEDS = ["000", "001", "003", "004"]
@@ -62,3 +63,81 @@ def test_markdown_exported_by_other_tools():
     assert report.figures == expected["figures"]
     cell = report.cell("requests.new.natural")
     assert cell.raw == "36" and report.document.text[cell.offset - 2 : cell.offset + 4] == "**36**"
+
+
+@pytest.mark.parametrize("broken_headers", [False, True], ids=["cell-lines", "cell-lines-broken-headers"])
+@pytest.mark.parametrize("seed", SEEDS + ["002"])
+def test_every_cell_on_its_own_line_ending_in_a_pipe(seed, broken_headers):
+    expected = SEED_EXPECTATIONS[seed]
+    report = reprinted(seed, tables_cell_lines(expected["meta"]["template"], expected["figures"], broken_headers))
+    assert report.meta.template == expected["meta"]["template"]
+    assert report.figures == expected["figures"]
+    cell = report.cell("requests.total.total")
+    assert report.document.line_text(cell.line) == f"{cell.raw} |"
+
+
+def test_provincial_extra_rows_in_section_two_do_not_shift_the_standard_keys():
+    expected = SEED_EXPECTATIONS["001"]
+    extra = {"行政强制": ("行政给付", (7,)), "行政规范性文件": ("其他文件", (4, 1, 9))}
+    report = reprinted("001", tables_cell_lines("2021", expected["figures"], extra_rows=extra))
+    extras = {"active.extra.1.issued": 4, "active.extra.1.repealed": 1, "active.extra.1.in_force": 9,
+              "active.extra.2.decisions": 7}
+    assert report.figures == expected["figures"] | extras
+    assert report.cell("active.extra.2.decisions").note == "省级增设行“行政给付”"
+    markdown = tables_markdown("2021", expected["figures"])
+    markdown["二"] = markdown["二"].replace("| 行政强制 | 0 |", "| 行政强制 | 0 |\n| 行政给付 | 7 |")
+    assert reprinted("001", markdown).figures == expected["figures"] | {"active.extra.1.decisions": 7}
+
+
+def test_the_2019_template_used_for_a_later_year_is_read_and_flagged():
+    expected = SEED_EXPECTATIONS["002"]
+    text = with_tables(sample("002").read_text(encoding="utf-8"), tables_cell_lines("2019", expected["figures"], True))
+    report = extract(decode_bytes(text.replace("2020年", "2023年").encode("utf-8"), "2019-template-2023.txt"))
+    assert (report.meta.year, report.meta.template) == (2023, "2019")
+    assert report.figures == expected["figures"]
+    assert "TEMPLATE_OUTDATED" in {finding.rule for finding in check_report(report)}
+
+
+def _with_two_request_tables(seed: str, first: tuple[str, dict], second: tuple[str, dict]) -> str:
+    """Section 三 printed twice, each table under a caption naming its scope, in two layouts."""
+    expected = SEED_EXPECTATIONS[seed]
+    tables = tables_markdown("2021", expected["figures"])
+    (first_caption, first_figures), (second_caption, second_figures) = first, second
+    tables["三"] = "\n".join([first_caption, tables_markdown("2021", first_figures)["三"],
+                             second_caption, tables_cell_lines("2021", second_figures)["三"]])
+    return with_tables(sample(seed).read_text(encoding="utf-8"), tables)
+
+
+def _whole_area(figures: dict) -> dict:
+    """A plausible whole-area table: the body's own figures plus 5 more granted requests from the
+    natural persons of other bodies (new, granted, total rows and the total column all grow by 5)."""
+    area = dict(figures)
+    for row in ("new", "granted", "total"):
+        for column in ("natural", "total"):
+            area[f"requests.{row}.{column}"] += 5
+    return area
+
+
+@pytest.mark.parametrize("order", ["own-first", "area-first"])
+def test_tables_for_the_body_and_for_the_whole_area_are_both_read(order):
+    expected = SEED_EXPECTATIONS["001"]
+    own = ("（一）区政府办公室本级收到和处理政府信息公开申请情况", expected["figures"])
+    area = ("（二）全区收到和处理政府信息公开申请情况", _whole_area(expected["figures"]))
+    text = _with_two_request_tables("001", *((own, area) if order == "own-first" else (area, own)))
+    report = extract(decode_bytes(text.encode("utf-8"), f"two-scopes-{order}.md"))
+    standard = {k: v for k, v in report.figures.items() if not k.startswith("alt_scope.")}
+    assert standard == expected["figures"]
+    alternative = {k.removeprefix("alt_scope."): v for k, v in report.figures.items() if k.startswith("alt_scope.")}
+    assert alternative == {k: v for k, v in _whole_area(expected["figures"]).items() if k.startswith("requests.")}
+    assert report.cell("alt_scope.requests.new.natural").note == "全区表格（本报告口径为本级）"
+    assert report.value("alt_scope.requests.new.natural") == 41
+    assert not [f for f in check_report(report) if f.severity == "error"]
+
+
+def test_a_report_titled_for_the_whole_area_takes_the_whole_area_table():
+    expected = SEED_EXPECTATIONS["001"]
+    own = ("（一）本级收到和处理政府信息公开申请情况", expected["figures"])
+    area = ("（二）全区收到和处理政府信息公开申请情况", _whole_area(expected["figures"]))
+    text = "越城区2021年全区政府信息公开工作年度报告\n" + _with_two_request_tables("001", own, area)
+    report = extract(decode_bytes(text.encode("utf-8"), "whole-area-title.md"))
+    assert report.value("requests.new.natural") == 41 and report.value("alt_scope.requests.new.natural") == 36

@@ -50,6 +50,68 @@ HAND_CHECKED = {
         "template": "2021", "requests.new.total": 11, "requests.partly_granted.total": 3, "requests.unable.not_held.total": 7,
         "requests.other.overdue_correction.total": 1, "requests.total.total": 11, "appeals.review.total": 0,
         "active.normative_doc.in_force": 1},
+    "pingtan_2019.html": {
+        "template": "2019", "requests.new.total": 23, "requests.granted.total": 7, "requests.unable.not_held.natural": 7,
+        "requests.unable.unclear.total": 5, "requests.not_processed.duplicate.total": 3, "requests.total.total": 23,
+        "appeals.review.total": 0, "active.punishment.prev_items": 2648, "active.procurement.amount_10k_yuan": 7539.443252},
+    "pingtan_2020.html": {
+        "template": "2019", "requests.new.natural": 20, "requests.new.other_org": 1, "requests.new.total": 21,
+        "requests.granted.total": 7, "requests.other.all.total": 4, "requests.total.total": 21,
+        "active.licensing.change": 442, "active.punishment.change": -18, "active.admin_fee.change": -15,
+        "active.procurement.items": 395},
+    "pingtan_caizhengjinrongju_2019.html": {
+        "template": "2019", "requests.new.total": 0, "requests.total.total": 0, "appeals.review.total": 0,
+        "active.normative_doc.new_made": 10, "active.normative_doc.new_published": 7, "active.licensing.prev_items": 3,
+        "active.punishment.prev_items": 35, "active.procurement.items": 2, "active.procurement.amount_10k_yuan": 83.2995},
+    "pingtan_guanweihuibangongshi_2020.html": {
+        "template": "2019", "requests.new.total": 0, "requests.unable.not_held.total": 0, "requests.total.total": 0,
+        "active.normative_doc.new_made": 3, "active.normative_doc.total_published": 36, "active.licensing.prev_items": 1,
+        "active.licensing.change": -1, "active.procurement.items": 197, "active.procurement.amount_10k_yuan": 360.16274},
+    "pingtan_jingjifazhanju_2020.html": {
+        "template": "2019", "active.normative_doc.new_made": 10, "active.normative_doc.total_published": 10,
+        "active.licensing.decisions": 0, "active.procurement.items": 0, "requests.new.total": 0,
+        "requests.not_processed.complaint.total": 0, "requests.total.total": 0, "appeals.suit_after_review.total": 0},
+    "pingtan_nongyenongcunju_2019.html": {
+        "template": "2019", "active.licensing.prev_items": 77, "active.licensing.change": 0,
+        "active.admin_fee.prev_items": 16, "active.admin_fee.change": -12, "active.procurement.items": 48,
+        "active.procurement.amount_10k_yuan": 3851.869909, "requests.new.total": 0, "requests.total.total": 0,
+        "appeals.review.total": 0},
+    "pingtan_shehuishiyeju_2020.html": {
+        "template": "2019", "active.normative_doc.total_published": 8, "active.licensing.prev_items": 72,
+        "active.licensing.change": 17, "active.licensing.decisions": 1051, "active.punishment.change": 74,
+        "active.procurement.items": 19, "active.procurement.amount_10k_yuan": 1276.2137,
+        "requests.unable.not_held.commercial": 0, "requests.total.total": 0, "appeals.suit_direct.total": 0},
+    "pingtan_2023.html": {
+        "template": "2021", "requests.new.natural": 80, "requests.new.commercial": 1, "requests.new.total": 81,
+        "requests.partly_granted.total": 20, "requests.unable.not_held.total": 31, "requests.withheld.admin_query.total": 2,
+        "appeals.review.total": 2, "appeals.suit_direct.pending": 1, "appeals.suit_direct.total": 5,
+        "appeals.suit_after_review.other": 1, "active.normative_doc.repealed": 132, "active.admin_fee.amount_10k_yuan": 5949.088667},
+    "pingtan_2021.html": {
+        "template": "2021", "requests.new.natural": 64, "requests.new.social": 2, "requests.new.other_org": 4,
+        "requests.new.total": 70, "requests.granted.total": 30, "requests.unable.not_held.other_org": 3,
+        "requests.total.total": 69, "requests.carried_forward.total": 1, "appeals.review.other": 2,
+        "appeals.review.total": 3, "appeals.suit_direct.upheld": 12, "active.normative_doc.in_force": 665,
+        "active.admin_fee.amount_10k_yuan": 24252.311082},
+    "pingtan_gonganju_2022.html": {
+        "template": "2021", "requests.new.total": 1, "requests.carried_over.natural": 1, "requests.partly_granted.total": 1,
+        "requests.other.overdue_correction.total": 1, "requests.total.total": 2, "appeals.review.total": 0,
+        "active.normative_doc.issued": 4, "active.normative_doc.in_force": 7, "active.punishment.decisions": 157},
+    "pingtan_jiaotongjiansheju_2021.html": {
+        "template": "2021", "requests.new.natural": 5, "requests.granted.total": 3, "requests.partly_granted.total": 1,
+        "requests.unable.not_held.total": 1, "requests.total.total": 5, "requests.carried_forward.total": 0,
+        "appeals.suit_after_review.total": 0, "active.normative_doc.in_force": 12, "active.punishment.decisions": 2},
+    "pingtan_lvyouwentiju_2024.html": {
+        "template": "2021", "requests.new.total": 1, "requests.unable.not_held.natural": 1, "requests.total.total": 1,
+        "requests.granted.total": 0, "appeals.review.total": 0, "active.normative_doc.issued": 7,
+        "active.normative_doc.in_force": 30, "active.licensing.decisions": 8, "active.punishment.decisions": 1},
+    "pingtan_xingzhengshenpiju_2022.html": {
+        "template": "2021", "requests.new.natural": 4, "requests.granted.total": 4, "requests.total.total": 4,
+        "requests.carried_forward.total": 0, "appeals.suit_direct.total": 0, "active.normative_doc.issued": 2,
+        "active.normative_doc.in_force": 25, "active.licensing.decisions": 7677},
+    "pingtan_junshanpianqu_2023.html": {
+        "template": "2021", "requests.new.natural": 2, "requests.granted.total": 2, "requests.total.total": 2,
+        "requests.withheld.law_forbidden.total": 0, "appeals.review.total": 0, "active.normative_doc.in_force": 11,
+        "active.licensing.decisions": 0},
 }
 
 

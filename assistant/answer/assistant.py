@@ -6,10 +6,11 @@ from datetime import date
 from typing import Optional
 from collections.abc import Callable
 
+from assistant.answer.agreement import disagreements, honest_answer
 from assistant.answer.evidence import Evidence, finalize
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.offline import OfflineComposer
-from assistant.answer.question import Entities, Question, parse_question
+from assistant.answer.question import Question, entities_of, parse_question
 from assistant.answer.verify import verify
 from assistant.config import Settings
 from assistant.models import Answer
@@ -25,14 +26,9 @@ class Assistant:
         self.settings = settings or Settings()
         self.today = today
         self.offline = OfflineComposer(db, retriever)
-        self._entities: Optional[Entities] = None
-        self._generation = -1
 
     def understand(self, text: str) -> Question:
-        if self._entities is None or self._generation != self.db.generation:
-            self._entities = Entities.from_reports(self.db.reports())
-            self._generation = self.db.generation
-        return parse_question(text, self._entities, self.today)
+        return parse_question(text, entities_of(self.db), self.today)
 
     def ask(self, text: str, on_token: Optional[Callable[[str], None]] = None, body: Optional[str] = None,
             region: Optional[str] = None, year: Optional[int] = None) -> Answer:
@@ -54,7 +50,10 @@ class Assistant:
     def answer_offline(self, question: Question, note: Optional[str] = None) -> Answer:
         evidence = Evidence()
         final = finalize(self.offline.compose(question, evidence), evidence)
-        problems = verify(final, self.db)
+        mismatch = disagreements(question, final, self.db)
+        if mismatch:
+            final = honest_answer(question, final, mismatch, self.db)
+        problems = verify(final, self.db, question if mismatch else None)
         text = final.answer if not note else f"{final.answer}\n\n（{note}）"
         return Answer(answer=text, citations=final.citations, verified=not problems, mode="offline",
                       derived=final.derived, note="；".join([note or "", *problems]).strip("；") or None)

@@ -79,10 +79,35 @@ class Evidence:
 
 
 class Finalized(BaseModel):
+    """A draft with its markers resolved. `support` holds the figures the cited computations were
+    made from (in citation shape), so that a check can see every figure an answer rests on."""
+
     answer: str
     citations: list[dict]
     derived: list[dict]
     unknown_markers: list[str] = Field(default_factory=list)
+    support: list[dict] = Field(default_factory=list)
+
+
+def _figure_citation(ref: FigureRef) -> dict:
+    return {"kind": "figure", "report": ref.report, "key": ref.key, "value": ref.value, "line": ref.line}
+
+
+def _supporting_figures(evidence: Evidence, derived_ids: list[str]) -> list[FigureRef]:
+    """Figures reached from the derived values through their inputs (ids or markers), transitively."""
+    found: dict[str, FigureRef] = {}
+    pending, seen = list(derived_ids), set()
+    while pending:
+        ref = evidence.derived.get(pending.pop())
+        if ref is None or ref.id in seen:
+            continue
+        seen.add(ref.id)
+        for kind, number in re.findall(r"([FD])(\d+)", " ".join(ref.inputs)):
+            if kind == "F" and f"F{number}" in evidence.figures:
+                found[f"F{number}"] = evidence.figures[f"F{number}"]
+            elif kind == "D":
+                pending.append(f"D{number}")
+    return list(found.values())
 
 
 def finalize(draft: str, evidence: Evidence) -> Finalized:
@@ -110,10 +135,10 @@ def finalize(draft: str, evidence: Evidence) -> Finalized:
     citations = []
     for ref_id in order:
         if ref_id.startswith("F"):
-            f = evidence.figures[ref_id]
-            citations.append({"kind": "figure", "report": f.report, "key": f.key, "value": f.value, "line": f.line})
+            citations.append(_figure_citation(evidence.figures[ref_id]))
         else:
             p = evidence.passages[ref_id]
             citations.append({"kind": "quote", "report": p.report, "section": p.section, "text": p.text, "line": p.line})
     return Finalized(answer=re.sub(r"[ \t]+\n", "\n", text).strip(), citations=citations,
-                     derived=[evidence.derived[d].model_dump(exclude={"id"}) for d in derived], unknown_markers=unknown)
+                     derived=[evidence.derived[d].model_dump(exclude={"id"}) for d in derived], unknown_markers=unknown,
+                     support=[_figure_citation(f) for f in _supporting_figures(evidence, derived) if f.id not in order])

@@ -48,13 +48,13 @@ class LLMAnswerer:
         try:
             draft = self._converse(messages, tools, on_token)
             final = finalize(draft, evidence)
-            problems = verify(final, self.db)
+            problems = verify(final, self.db, question)
             if problems:
                 messages += [{"role": "assistant", "content": draft},
                              {"role": "user", "content": prompt("ask_repair").format(problems="\n".join(problems[:10]))}]
                 draft = self._converse(messages, tools, on_token, allow_tools=False)
                 final = finalize(draft, evidence)
-                problems = verify(final, self.db)
+                problems = verify(final, self.db, question)
             if problems:
                 return None, f"大模型的回答未通过核验（{problems[0]}），以下为离线答案"
         except ModelFailure as failure:

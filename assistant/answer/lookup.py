@@ -11,8 +11,7 @@ from typing import Optional
 from collections.abc import Sequence
 
 from assistant.answer.evidence import DerivedRef, Evidence, FigureRef
-from assistant.answer.metrics import Metric
-from assistant.catalogue import key_label
+from assistant.answer.metrics import Metric, spoken_label
 from assistant.check.problems import problem_clauses
 from assistant.models import Number
 from assistant.store import IndexDatabase, StoredReport
@@ -35,6 +34,33 @@ def reports_for(db: IndexDatabase, body_key: str, years: Sequence[int]) -> list[
         return [r for r in reports if r.year in years]
     dated = [r for r in reports if r.year]
     return [max(dated, key=lambda r: r.year)] if dated else reports[-1:]
+
+
+def year_text(years: Sequence[int]) -> str:
+    return "、".join(f"{y}年度" for y in years)
+
+
+def not_found(db: IndexDatabase, body: str, years: Sequence[int]) -> str:
+    """Says a body (or one of its years) is not in the index, with the years it does hold."""
+    available = sorted({r.year for r in db.reports(body_key=body) if r.year})
+    if not available:
+        return f"未找到{body}{year_text(years)}报告（索引中没有这个单位）。"
+    return f"未找到{body}{year_text(years)}报告（索引中没有，现有：{year_text(available)}）。"
+
+
+def asked_reports(db: IndexDatabase, bodies: Sequence[str], unknown: Sequence[str],
+                  years: Sequence[int]) -> tuple[list[StoredReport], list[str]]:
+    """The reports of every body × year asked, and a 未找到 line for each one the index lacks:
+    nothing asked for is dropped silently."""
+    missing = [not_found(db, name, years) for name in unknown]
+    found: list[StoredReport] = []
+    for body in bodies:
+        reports = reports_for(db, body, years)
+        found += reports
+        absent = [y for y in years if not any(r.year == y for r in reports)]
+        if absent or not reports:
+            missing.append(not_found(db, body, absent))
+    return found, missing
 
 
 def scope(db: IndexDatabase, regions: Sequence[str], years: Sequence[int]) -> list[StoredReport]:
@@ -64,14 +90,16 @@ def metric_values(db: IndexDatabase, evidence: Evidence, reports: Sequence[Store
     found = []
     for report in reports:
         refs: list[FigureRef] = []
-        missing = []
-        for key in metric.keys:
+        keys = metric.keys_for(report.template)
+        missing = [] if keys else [f"该报告使用{report.template or '未识别的'}年格式表格，没有这一栏"]
+        for key in keys:
             row = rows.get((report.id, key))
             if row is None or row["value"] is None:
-                missing.append(f"{key_label(key)}（{'空白' if row is not None and row['status'] == 'blank' else '缺失或无法识别'}）")
+                reason = _UNREADABLE.get(row["status"] if row is not None else "missing", "无法识别")
+                missing.append(f"{spoken_label(key)}{reason}" if len(keys) > 1 else reason)
                 continue
             refs.append(evidence.figure(report=report.source, body=report.body, year=report.year, key=key,
-                                        label=key_label(key), value=_number(row["value"]), line=row["line"]))
+                                        label=spoken_label(key), value=_number(row["value"]), line=row["line"]))
         if missing:
             found.append(MetricValue(report, None, None, "", missing))
         elif len(refs) == 1:
@@ -83,6 +111,10 @@ def metric_values(db: IndexDatabase, evidence: Evidence, reports: Sequence[Store
             cited = "".join(f"[{ref.id}]" for ref in refs if ref.value)
             found.append(MetricValue(report, total, derived.id, f"[{derived.id}]{cited}", []))
     return found
+
+
+_UNREADABLE = {"blank": "（空白，未填报）", "missing": "（报告中缺失）", "not_number": "（填写的不是数字）",
+               "ambiguous": "（表格数字连写、有多种读法，无法确定）"}
 
 
 def derive(evidence: Evidence, expression: str, value: Number, inputs: Sequence[str]) -> DerivedRef:

@@ -1,78 +1,262 @@
-"""Reviewers' words for the figures, mapped to canonical keys.
+"""Reviewers' words for the figures, mapped to canonical keys of both templates.
 
-A metric is one figure or the sum of several (不予公开 is eight rows); sums are computed by code and
-cited as derived numbers. Patterns are tried most specific first, so 行政复议被纠正 is not read
-as 行政复议.
+The vocabulary is generated: every row and column label of `catalogue` is a phrase, and the
+reviewed synonym table `vocabulary.toml` adds short forms (复议后起诉, 不掌握, 集中采购 …). A question
+is read as rows × columns of one table (商业企业申请的予以公开数 = row 予以公开, column 商业企业); the
+longest phrase wins, a named row beats the group it belongs to (不予公开 + 国家秘密 is the one row),
+and a row named alone takes its table's default column, so the same words always give the same key.
+A metric is one figure or the sum of several (不予公开 is eight rows), possibly different per
+template; sums are computed by code and cited as derived numbers.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
 
 from assistant import catalogue
+
+TEMPLATES = ("2021", "2019")
+_TEMPLATE_KEYS = {t: frozenset(catalogue.template_keys(t)) for t in TEMPLATES}
+_ITEM_COLUMNS = {"prev_items", "change", "items"}
+_GROUP_ROWS = {"other.all"}  # （六）其他处理 printed as one row: named by the group's own phrases
+_COLUMN_WORDS = {label for _, label in catalogue.APPLICANT_COLUMNS}
 
 
 @dataclass(frozen=True)
 class Metric:
     id: str
     label: str
-    keys: tuple[str, ...]
-    pattern: str
+    keys_by_template: tuple[tuple[str, tuple[str, ...]], ...]
     unit: str = "件"
 
+    def keys_for(self, template: Optional[str]) -> tuple[str, ...]:
+        """The keys this metric sums in a report of that template (2021 format when unknown)."""
+        return dict(self.keys_by_template).get(template or "2021", ())
 
-def _rows(prefix: str) -> tuple[str, ...]:
-    return tuple(f"requests.{row}.total" for row in catalogue.request_detail_rows("2021") if row.startswith(prefix))
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key the metric may read, over both templates."""
+        return tuple(dict.fromkeys(k for _, keys in self.keys_by_template for k in keys))
 
 
-_SUITS = ("appeals.suit_direct.total", "appeals.suit_after_review.total")
-_SUITS_CORRECTED = ("appeals.suit_direct.corrected", "appeals.suit_after_review.corrected")
+@dataclass(frozen=True)
+class _Row:
+    """A row (or a group of rows) of one table that a phrase names."""
 
-METRICS: list[Metric] = [
-    Metric("review_corrected", "行政复议被纠正数", ("appeals.review.corrected",), r"复议.{0,6}(?:纠正|纠错)"),
-    Metric("suit_corrected", "行政诉讼被纠正（败诉）数", _SUITS_CORRECTED, r"诉讼.{0,6}(?:败诉|纠正|纠错)|败诉"),
-    Metric("review_pending", "行政复议尚未审结数", ("appeals.review.pending",), r"复议.{0,6}(?:尚未审结|未审结)"),
-    Metric("review", "行政复议数", ("appeals.review.total",), r"行政复议|复议"),
-    Metric("suit", "行政诉讼数", _SUITS, r"行政诉讼|诉讼"),
-    Metric("doc_in_force", "现行有效规范性文件件数", ("active.normative_doc.in_force",), r"现行有效"),
-    Metric("doc_issued", "本年制发规范性文件件数", ("active.normative_doc.issued",), r"(?:制发|出台|印发).{0,6}规范性文件|规范性文件.{0,6}(?:制发|出台|印发)"),
-    Metric("doc_repealed", "本年废止规范性文件件数", ("active.normative_doc.repealed",), r"废止"),
-    Metric("regulation_issued", "本年制发规章件数", ("active.regulation.issued",), r"规章"),
-    Metric("licensing", "行政许可处理决定数", ("active.licensing.decisions",), r"行政许可|许可决定"),
-    Metric("punishment", "行政处罚决定数", ("active.punishment.decisions",), r"行政处罚|处罚决定"),
-    Metric("coercion", "行政强制决定数", ("active.coercion.decisions",), r"行政强制"),
-    Metric("admin_fee", "行政事业性收费金额", ("active.admin_fee.amount_10k_yuan",), r"行政事业性收费|收费金额", "万元"),
-    Metric("carried_over", "上年结转申请数", ("requests.carried_over.total",), r"上年结转"),
-    Metric("carried_forward", "结转下年度继续办理数", ("requests.carried_forward.total",), r"结转下[一年]|结转到下"),
-    Metric("partly_granted", "部分公开数", ("requests.partly_granted.total",), r"部分公开"),
-    Metric("granted", "予以公开数", ("requests.granted.total",), r"予以公开|同意公开|全部公开"),
-    Metric("withheld", "不予公开数", _rows("withheld."), r"不予公开"),
-    Metric("not_held", "本机关不掌握相关政府信息数", ("requests.unable.not_held.total",), r"不掌握"),
-    Metric("unable", "无法提供数", _rows("unable."), r"无法提供"),
-    Metric("not_processed", "不予处理数", _rows("not_processed."), r"不予处理"),
-    Metric("requests_natural", "自然人提出的新收申请数", ("requests.new.natural",), r"自然人"),
-    Metric("requests_commercial", "商业企业提出的新收申请数", ("requests.new.commercial",), r"商业企业|企业申请"),
-    Metric("requests_total", "办理结果总计", ("requests.total.total",), r"办理结果.{0,4}总计|办结|答复.{0,4}(?:多少|几)"),
-    Metric("requests_new", "本年新收政府信息公开申请数", ("requests.new.total",),
-           r"新收|收到.{0,10}申请|申请.{0,6}(?:数量|多少|几件|数)|受理.{0,8}申请|依申请公开.{0,6}(?:数量|多少|几)|申请量"),
-]
-BY_ID = {metric.id: metric for metric in METRICS}
+    name: str
+    label: str
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    group: bool = False
+
+
+@dataclass
+class _Table:
+    name: str
+    rows: dict[str, _Row] = field(default_factory=dict)
+    row_phrases: list[tuple[re.Pattern, str]] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    column_phrases: list[tuple[re.Pattern, str]] = field(default_factory=list)
+    implied: list[tuple[re.Pattern, str, str]] = field(default_factory=list)
+    defaults: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def key(self, row: str, column: str) -> str:
+        return f"{row}.{column}" if self.name == "active" else f"{self.name}.{row}.{column}"
+
+    def column_for(self, row: str, template: str, column: Optional[str]) -> str:
+        return column or self.defaults.get(row, {}).get(template, "total")
+
+
+def _stripped(label: str) -> list[str]:
+    """Phrases of an official row label: the label, without its numbering, and its item text
+    (（三）不予公开 1.属于国家秘密 → 不予公开 1.属于国家秘密, 属于国家秘密)."""
+    bare = re.sub(r"^(?:（[一二三四五六七八]）|[一二三四]、)", "", label)
+    phrases = [label, bare]
+    if " " in bare:
+        phrases.append(re.sub(r"^\d+\.", "", bare.split(" ", 1)[1]))
+    return [p for p in phrases if p not in _COLUMN_WORDS]
+
+
+def _compile(phrases, literal: bool) -> list[re.Pattern]:
+    return [re.compile(re.escape(p) if literal else p) for p in phrases if p]
+
+
+def _load(data: dict) -> dict[str, _Table]:
+    tables = {name: _Table(name) for name in ("requests", "appeals", "active")}
+
+    def add_row(table: _Table, name: str, label: str, labels: list[str], synonyms: list[str],
+                rows: dict[str, tuple[str, ...]], group: bool = False) -> None:
+        table.rows[name] = _Row(name, label, tuple(rows.items()), group)
+        table.row_phrases += [(p, name) for p in _compile(labels, True) + _compile(synonyms, False)]
+
+    requests, appeals, active = tables["requests"], tables["appeals"], tables["active"]
+    request_labels = dict(catalogue.request_rows("2021") + catalogue.request_rows("2019"))
+    for row, label in request_labels.items():
+        templates = [t for t in TEMPLATES if row in dict(catalogue.request_rows(t))]
+        labels = [] if row in _GROUP_ROWS else _stripped(label)
+        add_row(requests, row, label, labels, data["requests"]["rows"].get(row, []),
+                {t: (row,) if t in templates else () for t in TEMPLATES})
+    for group, label in catalogue.APPEAL_GROUPS:
+        add_row(appeals, group, label, [label, label.split("·")[-1]], data["appeals"]["rows"].get(group, []),
+                {t: (group,) for t in TEMPLATES})
+    for row in {r.stem: r for r in catalogue.ACTIVE_ROWS_2019 + catalogue.ACTIVE_ROWS_2021}.values():
+        labels = {r.label for r in catalogue.ACTIVE_ROWS_2019 + catalogue.ACTIVE_ROWS_2021 if r.stem == row.stem}
+        add_row(active, row.stem, row.label, sorted(labels), data["active"]["rows"].get(row.stem, []),
+                {t: (row.stem,) for t in TEMPLATES})
+    for table_name, table in tables.items():
+        for group, spec in data[table_name].get("groups", {}).items():
+            add_row(table, group, spec["label"], [], spec["phrases"],
+                    {"2021": tuple(spec["rows"]), "2019": tuple(spec.get("rows_2019", spec["rows"]))}, group=True)
+        for column, phrases in data[table_name]["columns"].items():
+            table.column_phrases += [(p, column) for p in _compile(phrases, False)]
+        for phrase, (row, column) in data[table_name].get("implied", {}).items():
+            table.implied.append((re.compile(phrase), row, column))
+    requests.columns = dict(catalogue.APPLICANT_COLUMNS)
+    appeals.columns = dict(catalogue.APPEAL_OUTCOMES)
+    active.columns = {c: label for r in catalogue.ACTIVE_ROWS_2019 + catalogue.ACTIVE_ROWS_2021 for c, label in r.columns}
+    for table in tables.values():
+        table.column_phrases += [(p, c) for c, label in table.columns.items() for p in _compile([label], True)]
+    active.defaults = {row: {str(t): c for t, c in spec.items()} for row, spec in data["active"]["defaults"].items()}
+    return tables
+
+
+_VOCABULARY = tomllib.loads(resources.files("assistant.answer").joinpath("vocabulary.toml").read_text(encoding="utf-8"))
+_TABLES = _load(_VOCABULARY)
+_NAMED = _VOCABULARY["named"]
+
+
+def spoken_label(key: str) -> str:
+    """A key's official label as answers write it: item numbers as 第N项 (（三）不予公开第1项属于国家秘密)
+    and its “…” as 『…』, since in answers a bare digit is a stated figure and “…” a quotation."""
+    label = re.sub(r" (\d+)\.", r"第\1项", catalogue.key_label(key))
+    return label.replace("“", "『").replace("”", "』")
+
+
+def _unit(keys: tuple[str, ...]) -> str:
+    if any(k in catalogue.DECIMAL_KEYS for k in keys):
+        return "万元"
+    return "项" if any(k.rsplit(".", 1)[-1] in _ITEM_COLUMNS for k in keys) else "件"
+
+
+@lru_cache(maxsize=None)
+def metric_for(table_name: str, row_name: str, column: Optional[str]) -> Metric:
+    """The metric of one row (or group) and column of a table, named like the reviewers' list
+    when it is one of them, else by its key and official label."""
+    table = _TABLES[table_name]
+    row = table.rows[row_name]
+    by_template = []
+    for template, rows in row.rows:
+        chosen = table.column_for(row_name, template, column)
+        keys = tuple(k for k in (table.key(r, chosen) for r in rows) if k in _TEMPLATE_KEYS[template])
+        by_template.append((template, keys))
+    keys_2021 = dict(by_template)["2021"] or dict(by_template)["2019"]
+    for metric_id, (label, *keys) in _NAMED.items():
+        if tuple(keys) == keys_2021:
+            return Metric(metric_id, label, tuple(by_template), _unit(keys_2021))
+    if len(keys_2021) == 1 and not row.group:
+        return Metric(keys_2021[0], spoken_label(keys_2021[0]), tuple(by_template), _unit(keys_2021))
+    chosen = table.column_for(row_name, "2021", column)
+    label = row.label if chosen == "total" else f"{row.label}·{table.columns.get(chosen, chosen)}"
+    return Metric(f"{row_name}.{chosen}", label, tuple(by_template),
+                  _unit(keys_2021))
+
+
+def _matches(text: str, phrases: list[tuple[re.Pattern, str]], taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Longest non-overlapping phrase matches outside `taken` (which grows), in text order."""
+    candidates = sorted(((m.start(), m.end(), name) for pattern, name in phrases for m in pattern.finditer(text)
+                         if m.end() > m.start()), key=lambda c: (c[0] - c[1], c[0], c[2]))
+    found = []
+    for start, end, name in candidates:
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        found.append((start, end, name))
+    return sorted(found)
+
+
+_DEFAULT_ROW = {"requests": "new", "appeals": "all"}
+_GENERIC_NEW = re.compile(r"收到.{0,10}申请|受理.{0,8}申请|申请.{0,6}(?:数量|多少|几件|数)|依申请公开.{0,6}(?:数量|多少|几)")
+_ANY_PHRASE = re.compile("|".join([f"(?:{p.pattern})" for table in _TABLES.values()
+                                   for p, _ in table.row_phrases + table.column_phrases]
+                                  + [f"(?:{p.pattern})" for table in _TABLES.values() for p, _, _ in table.implied]
+                                  + [_GENERIC_NEW.pattern]))
+
+
+@lru_cache(maxsize=4096)
+def _find_metrics(text: str) -> tuple[Metric, ...]:
+    if not _ANY_PHRASE.search(text):
+        return ()
+    taken: list[tuple[int, int]] = []
+    rows = {name: _matches(text, table.row_phrases, taken) for name, table in _TABLES.items()}
+    found: list[tuple[int, Metric]] = []
+    for name, table in _TABLES.items():
+        named = {row for _, _, row in rows[name]}
+        kept = [(start, row) for start, _, row in rows[name]
+                if not (table.rows[row].group and _group_has_named_row(table, row, named))]
+        implied = [(m.start(), row, column) for pattern, row, column in table.implied for m in pattern.finditer(text)
+                   if not any(s < m.end() and m.start() < e for s, e in taken)]
+        column_hits = _matches(text, table.column_phrases, list(taken))
+        columns = list(dict.fromkeys([c for _, _, c in column_hits] + [c for _, _, c in implied]))
+        if not kept and implied:
+            found += [(start, metric_for(name, row, column)) for start, row, column in implied[:1]]
+            continue
+        named_columns = [hit for hit in column_hits if hit[2] != "total"]
+        if not kept and named_columns and name in _DEFAULT_ROW and not any(rows.values()):
+            kept = [(named_columns[0][0], _DEFAULT_ROW[name])]
+        for start, row in kept:
+            found += [(start, metric_for(name, row, column)) for column in (columns or [None])]
+    if not found and _GENERIC_NEW.search(text):
+        found.append((0, metric_for("requests", "new", None)))
+    return tuple(dict.fromkeys(metric for _, metric in sorted(found, key=lambda f: f[0])))
 
 
 def find_metrics(text: str) -> list[Metric]:
-    """Metrics named in a question, most specific first; a general one is dropped when its words
-    overlap a more specific one's (行政复议被纠正 is not also 行政复议)."""
-    found: list[Metric] = []
-    covered: list[tuple[int, int]] = []
-    for metric in METRICS:
-        for match in re.finditer(metric.pattern, text):
-            span = match.span()
-            if any(start < span[1] and span[0] < end for start, end in covered):
-                continue
-            covered.append(span)
-            if metric not in found:
-                found.append(metric)
-    if any(m.id in ("requests_natural", "requests_commercial") for m in found):
-        found = [m for m in found if m.id != "requests_new"]
-    return found
+    """Metrics named in a question, in text order; the same words always give the same keys."""
+    return list(_find_metrics(text))
+
+
+_NOT_RESULTS = {"requests.new.total", "requests.carried_over.total", "requests.total.total",
+                "requests.carried_forward.total"}
+
+
+def _whole_key(key: str) -> Optional[str]:
+    """What a figure is a share of: its row's 总计 (自然人 of 新收, 维持 of 行政复议), and for a 总计
+    of an 办理结果 row the 办理结果总计 (予以公开率)."""
+    if not key.endswith(".total"):
+        return key.rsplit(".", 1)[0] + ".total"
+    return "requests.total.total" if key.startswith("requests.") and key not in _NOT_RESULTS else None
+
+
+def whole_of(metric: Metric) -> Optional[Metric]:
+    """The metric a share (占比, 维持率, 败诉率) of this one is taken of, when the vocabulary has it."""
+    wholes = tuple(dict.fromkeys(_whole_key(k) for k in metric.keys_for("2021")))
+    if None in wholes or not wholes:
+        return None
+    return next((m for m in BY_ID.values() if m.keys_for("2021") == wholes), None)
+
+
+def _group_has_named_row(table: _Table, group: str, named: set[str]) -> bool:
+    members = {r for _, rows in table.rows[group].rows for r in rows}
+    return bool(members & (named - {group}))
+
+
+@lru_cache(maxsize=None)
+def _all_metrics() -> dict[str, Metric]:
+    """Every metric the vocabulary can produce: each key alone, each group, per default column."""
+    metrics: dict[str, Metric] = {}
+    for name, table in _TABLES.items():
+        for row in table.rows:
+            for column in [None, *table.columns]:
+                metric = metric_for(name, row, column)
+                if any(metric.keys_for(t) for t in TEMPLATES):
+                    metrics.setdefault(metric.id, metric)
+    return metrics
+
+
+BY_ID = _all_metrics()
+METRICS: list[Metric] = [BY_ID[metric_id] for metric_id in _NAMED] + [BY_ID[g] for g in ("withheld.total", "unable.total",
+                                                                                        "not_processed.total")]

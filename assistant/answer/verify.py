@@ -3,15 +3,19 @@
 Every number in the prose must be a cited figure, a number computed by code and listed as
 derived, a year, an ordinal, or stand inside a quotation; every quotation must be a verbatim
 substring of a cited passage; every citation must resolve to the store (figure value and line,
-passage text in its report). Whitespace is ignored when comparing quotations, because PDFs and
-crawled pages break lines inside sentences.
+passage text in its report); and, given the question, the answer must be about it (`agreement`).
+Whitespace is ignored when comparing quotations, because PDFs and crawled pages break lines
+inside sentences.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Optional
 
+from assistant.answer.agreement import disagreements
 from assistant.answer.evidence import Finalized
+from assistant.answer.question import Question
 from assistant.store import IndexDatabase
 
 _QUOTE = re.compile(r"“([^”]*)”|「([^」]*)」")
@@ -26,7 +30,9 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def verify(final: Finalized, db: IndexDatabase) -> list[str]:
+def verify(final: Finalized, db: IndexDatabase, question: Optional[Question] = None) -> list[str]:
+    """Problems that keep the answer from being shown as verified; with the question, also whether
+    the answer is about what it asked (`agreement`)."""
     problems = [f"引用标记 {m} 不对应任何证据" for m in final.unknown_markers]
     problems += _citation_problems(final, db)
     quoted_sources = [_squeeze(c["text"]) for c in final.citations if c["kind"] == "quote"]
@@ -34,6 +40,8 @@ def verify(final: Finalized, db: IndexDatabase) -> list[str]:
     allowed = [c["value"] for c in final.citations if c["kind"] == "figure"]
     allowed += [v for d in final.derived for v in d["values"]]
     problems += unsupported_numbers(final.answer, allowed)
+    if question is not None:
+        problems += disagreements(question, final, db)
     return problems
 
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 from assistant.check.arithmetic import check_arithmetic
 from assistant.check.cells import check_cells
-from assistant.check.cross_year import check_batch
+from assistant.check.cross_year import check_batch, resolved_by_previous, with_previous_years
 from assistant.check.narrative import check_text_arithmetic, check_text_vs_tables
 from assistant.check.plausibility import check_active_docs, check_fee_unit
 from assistant.check.problems import check_fee_statement, check_problems_section
@@ -26,11 +26,15 @@ def check_report(report: Report) -> list[Finding]:
 
 def check_reports(reports: list[Report], own: Optional[list[list[Finding]]] = None) -> list[CheckedReport]:
     """Every single-report rule (or `own`, their findings already computed, e.g. by a worker
-    process), plus the cross-report rules where the batch allows them."""
-    cross = check_batch(reports)
-    own = own if own is not None else [check_report(r) for r in reports]
-    return [CheckedReport(source=r.source, findings=_by_severity([*mine, *cross.get(r.source, [])]))
-            for r, mine in zip(reports, own)]
+    process), plus the cross-report rules where the batch allows them. The previous year's report
+    also helps read flattened section 二 rows; a report read again that way is checked again."""
+    resolved = with_previous_years(reports)
+    given = own if own is not None else [None] * len(reports)
+    mine = [found if found is not None and after is before else check_report(after)
+            for before, after, found in zip(reports, resolved, given)]
+    cross = check_batch(resolved)
+    return [CheckedReport(source=r.source, findings=_by_severity([*found, *resolved_by_previous(r), *cross.get(r.source, [])]))
+            for r, found in zip(resolved, mine)]
 
 
 def _by_severity(findings) -> list[Finding]:

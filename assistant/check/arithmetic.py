@@ -23,9 +23,10 @@ _RULE_NAMES = {
 
 def check_arithmetic(report: Report) -> list[Finding]:
     template = report.meta.template or "2021"
+    single_other = catalogue.single_other_row(template, report.figures)
     findings: list[Finding] = []
     blocked: dict[str, list[KeyEquation]] = defaultdict(list)
-    for equation in catalogue.request_equations(template) + catalogue.appeal_equations():
+    for equation in catalogue.request_equations(template, single_other) + catalogue.appeal_equations():
         cells = [report.cell(key) for key in equation.lhs + equation.rhs]
         if all(cell.status == CellStatus.MISSING for cell in cells):
             continue
@@ -62,8 +63,8 @@ def _violation(report: Report, equation: KeyEquation, left: float, right: float,
 
 
 def _cannot_run(report: Report, rule: str, equations: list[KeyEquation]) -> Finding:
-    empty = sorted({k for eq in equations for k in eq.lhs + eq.rhs if report.value(k) is None},
-                   key=lambda k: catalogue.template_keys(report.meta.template or "2021").index(k))
+    order = [cell.key for cell in report.cells]
+    empty = sorted({k for eq in equations for k in eq.lhs + eq.rhs if report.value(k) is None}, key=order.index)
     as_zero_fail = [eq.scope for eq in equations if abs(_sides(report, eq)[0] - _sides(report, eq)[1]) > 1e-6]
     verdict = (f"若空白按0计，仍有{len(as_zero_fail)}处不成立（{'、'.join(as_zero_fail[:5])}）" if as_zero_fail
                else "若空白按0计则全部成立")

@@ -9,14 +9,17 @@ from typing import Optional, TypeVar
 from collections.abc import Callable, Iterable, Iterator
 
 from assistant.catalogue import APPLICANT_COLUMNS, key_label
-from assistant.check.evidence import cells_evidence, fmt, quote
+from assistant.check.evidence import cell_evidence, cells_evidence, fmt, quote
 from assistant.check.similarity import NearCopyCandidates, copied_passages
 from assistant.models import Finding, Report
+from assistant.parse.cross_year import CROSS_YEAR_NOTE, resolve_with_previous
 from assistant.parse.meta import place_units
+from assistant.parse.problem_lists import split_section
 
 SAME_BODY_COPY_SHARE = 0.5
 OTHER_BODY_COPY_SHARE = 0.6
 MAX_QUOTED_PASSAGES = 5
+MIN_MEASURES = 60
 _ALIASES = {"平潭县": "平潭综合实验区"}
 T = TypeVar("T")
 
@@ -45,6 +48,29 @@ def year_pairs(series: Iterable[T], order: Callable[[T], tuple[int, str]]) -> It
         earlier = [item for item in ordered[:index] if order(item)[0] < order(current)[0]]
         if earlier:
             yield earlier[-1], current
+
+
+def with_previous_years(reports: list[Report]) -> list[Report]:
+    """Each report read again with its body's report of the year before where that resolves
+    section 二 cells (the same report object otherwise)."""
+    by_body: dict[str, list[Report]] = defaultdict(list)
+    for report in reports:
+        key = body_key(report)
+        if key and report.meta.year:
+            by_body[key].append(report)
+    previous_of = {id(current): previous for series in by_body.values()
+                   for previous, current in year_pairs(series, lambda r: (r.meta.year, r.source))
+                   if current.meta.year == previous.meta.year + 1}
+    return [resolve_with_previous(r, previous_of[id(r)]) if id(r) in previous_of else r for r in reports]
+
+
+def resolved_by_previous(report: Report) -> list[Finding]:
+    """Cells settled by the previous year's report, saying which report settled them."""
+    return [Finding(rule="CELL_CROSS_YEAR", severity="info", keys=[cell.key], evidence=[cell_evidence(report, cell)],
+                    message=f"{key_label(cell.key)}为{fmt(cell.value)}：{cell.note}。")
+            for cell in report.cells if cell.note.startswith(CROSS_YEAR_NOTE)]
+
+
 
 
 def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
@@ -99,15 +125,28 @@ def carry_over(previous: Report, current: Report) -> list[Finding]:
 
 
 def copied(report: Report, other: Report, same_body: bool) -> list[Finding]:
+    """Section 五 repeating another report: the whole section, or (same body) its measures alone."""
     mine, theirs = report.section("五"), other.section("五")
     if mine is None or theirs is None:
         return []
-    passages, share = copied_passages(report.section_text("五"), other.section_text("五"))
+    text, other_text = report.section_text("五"), other.section_text("五")
+    passages, share = copied_passages(text, other_text)
+    measures = split_section(text).measures
+    measures_start = measures[0].start if measures else len(text)
+    measure_passages, measures_share = copied_passages(text[measures_start:], other_text)
     threshold = SAME_BODY_COPY_SHARE if same_body else OTHER_BODY_COPY_SHARE
-    if share < threshold:
+    measures_copied = same_body and len(text) - measures_start >= MIN_MEASURES and measures_share >= threshold
+    if share < threshold and not measures_copied:
         return []
     whom = f"本单位{other.meta.year}年度报告" if same_body else f"{other.meta.body or other.source}的报告"
-    evidence = [quote(report, mine.body_start + p.start) for p in passages[:MAX_QUOTED_PASSAGES]]
+    if share >= threshold:
+        quoted = [mine.body_start + p.start for p in passages]
+        what = f"约{share:.0%}的内容与{whom}雷同（{len(passages)}句）" + (
+            f"，其中改进措施约{measures_share:.0%}雷同" if measures else "")
+    else:
+        quoted = [mine.body_start + measures_start + p.start for p in measure_passages]
+        what = f"的改进措施约{measures_share:.0%}照搬{whom}（{len(measure_passages)}句）"
+    evidence = [quote(report, offset) for offset in quoted[:MAX_QUOTED_PASSAGES]]
     return [Finding(rule="PROBLEMS_COPIED", severity="warning", keys=[], evidence=evidence,
-                    message=(f"第五部分“存在的主要问题及改进情况”约{share:.0%}的内容与{whom}雷同（{len(passages)}句），"
-                             f"问题和措施应结合本年度实际撰写。对照报告：{other.source}"))]
+                    message=(f"第五部分“存在的主要问题及改进情况”{what}，问题和措施应结合本年度实际撰写。"
+                             f"对照报告：{other.source}"))]

@@ -12,12 +12,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 MIN_SENTENCE = 12
 SAME_SENTENCE = 0.7
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _NOISE = re.compile(r"[\s，,、：:“”\"'（）()《》\-—.]+")
 _DIGITS = re.compile(r"\d+")
+_THRESHOLD = Fraction(SAME_SENTENCE).limit_denominator(1000)
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,16 @@ class Sentence:
     grams: frozenset[str]
 
 
-def sentences(text: str) -> list[Sentence]:
+@lru_cache(maxsize=4096)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """Cached: a batch compares one section 五 with many others, and splitting it is most of the cost."""
     found = []
     for match in _SENTENCE.finditer(text):
         squeezed = _NOISE.sub("", _DIGITS.sub("#", match.group(0)))
         if len(squeezed) >= MIN_SENTENCE:
             grams = frozenset(squeezed[i : i + 3] for i in range(len(squeezed) - 2))
             found.append(Sentence(match.start(), match.end(), squeezed, grams))
-    return found
+    return tuple(found)
 
 
 def fingerprints(text: str) -> set[str]:
@@ -56,15 +60,21 @@ def copied_passages(text: str, other: str) -> tuple[list[Passage], float]:
     passages: list[Passage] = []
     copied = 0
     for sentence in mine:
-        if any(_jaccard(sentence.grams, candidate.grams) >= SAME_SENTENCE for candidate in theirs):
+        if any(_near(sentence.grams, candidate.grams) for candidate in theirs):
             passages.append(Passage(sentence.start, sentence.end))
             copied += len(sentence.squeezed)
     return passages, (copied / total if total else 0.0)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Trigram Jaccard ≥ SAME_SENTENCE; sets whose sizes alone rule it out (J ≤ small/large) are
+    not intersected."""
+    small, large = sorted((len(a), len(b)))
+    if small * _THRESHOLD.denominator < _THRESHOLD.numerator * large:
+        return False
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return bool(union) and shared / union >= SAME_SENTENCE
 
 
 class NearCopyCandidates:
@@ -77,7 +87,6 @@ class NearCopyCandidates:
     def __init__(self, texts: Sequence[str]) -> None:
         per_text = [sentences(text) for text in texts]
         frequency = Counter(gram for found in per_text for sentence in found for gram in sentence.grams)
-        threshold = Fraction(SAME_SENTENCE).limit_denominator(1000)
         self._prefixes: list[set[str]] = []
         postings: dict[str, set[int]] = defaultdict(set)
         for index, found in enumerate(per_text):
@@ -85,7 +94,7 @@ class NearCopyCandidates:
             for sentence in found:
                 ordered = sorted(sentence.grams, key=lambda gram: (frequency[gram], gram))
                 size = len(ordered)
-                prefix.update(ordered[: size - _ceil(threshold * size) + 1])
+                prefix.update(ordered[: size - _ceil(_THRESHOLD * size) + 1])
             self._prefixes.append(prefix)
             for gram in prefix:
                 postings[gram].add(index)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from assistant.catalogue import key_label
 from assistant.check.similarity import copied_passages
-from assistant.draft.problem_lists import split_section
+from assistant.parse.problem_lists import split_section
 from assistant.draft.themes import load_themes, tag
 from assistant.models import Finding, Report
 
@@ -105,7 +105,8 @@ def _memo_finding(report: Report, finding: Finding) -> MemoFinding:
     quotes = []
     for evidence in finding.evidence[:4]:
         line = report.document.line_text(evidence.line).strip() if 0 < evidence.line <= report.document.line_count else ""
-        quotes.append((evidence.line, line if len(line) <= 160 else evidence.text))
+        # A cell's evidence names the cell ('行政复议·结果维持：3 | 0 …'): shown as is, so both sides are quoted.
+        quotes.append((evidence.line, line if len(line) <= 160 and evidence.text.strip("…") in line else evidence.text))
     return MemoFinding(rule=finding.rule, severity=finding.severity, message=finding.message, figures=figures,
                        quotes=quotes, correction=CORRECTIONS.get(finding.rule, "请核对。"))
 

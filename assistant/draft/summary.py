@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from assistant.check.cross_year import body_key, year_pairs
 from assistant.check.similarity import copied_passages, fingerprints
-from assistant.draft.problem_lists import split_section
+from assistant.parse.problem_lists import split_section
 from assistant.draft.themes import Theme, load_themes, tag
 from assistant.models import Report
 

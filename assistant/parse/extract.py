@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.models import DecodedText, Report, ReportMeta, SectionSpan
 from assistant.parse import meta, narrative, tables
 from assistant.parse.normalize import normalize
 from assistant.parse.sections import find_headings
 
 
-def extract(document: DecodedText) -> Report:
+def extract(document: DecodedText, prior: Sequence[tuple[str, float]] = ()) -> Report:
+    """`prior`: (key, value) readings another report makes likely (cross-year help for section 二)."""
     text = normalize(document.text)
     header, body_start = meta.crawler_header(text)
     sections = _sections(document, text, body_start)
@@ -28,12 +31,12 @@ def extract(document: DecodedText) -> Report:
         template=meta.detect_template(section_text("二"), section_text("三")),
     )
     template = report_meta.template or "2021"
-    statements = narrative.statements(text, sections)
+    statements = narrative.statements(text, sections, report_meta.year)
     stated = narrative.table_hints(statements)
     cells = []
     missing_span = (body_start, body_start)
-    cells += tables.read_active(document, text, spans.get("二", missing_span), template, stated)
-    cells += tables.read_requests(document, text, spans.get("三", missing_span), template, stated)
+    cells += tables.read_active(document, text, spans.get("二", missing_span), template, [*stated, *prior])
+    cells += tables.read_requests(document, text, spans.get("三", missing_span), template, stated, report_meta.title)
     cells += tables.read_appeals(document, text, spans.get("四", missing_span), stated)
     return Report(source=document.source, meta=report_meta, cells=cells, sections=sections,
                   statements=statements, document=document, normalized=text)

@@ -2,8 +2,8 @@
 
 Labels are matched in order on whitespace-free text, since published tables split words across
 spaces and lines. What follows a label up to the next label is the row's value region, read in one
-of the layouts seen in real reports: one cell per line (Word copy-paste with tabs), pipe rows
-(Markdown and similar), tab-separated rows, or an inline run of numbers (crawled pages), the last
+of the layouts seen in real reports: one cell per line (Word copy-paste with tabs), one cell per
+line ending in ' |' (crawled pages of other provinces), pipe rows (Markdown and similar), tab-separated rows, or an inline run of numbers (crawled pages), the last
 possibly without any delimiter at all.
 """
 
@@ -79,13 +79,17 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     region = text[match.label_end : match.region_end]
     columns = match.spec.columns
     first_line, _, rest = region.partition("\n")
+    if first_line.strip() == "|" and _CELL_LINE.match(next((line.strip() for line in rest.split("\n")
+                                                           if not _FILLER_LINE.match(line.strip())), "")):
+        tokens = _cell_lines(rest, match.label_end + len(first_line) + 1, len(columns))
+        return _delimited(match, tokens, region)
     if "|" in first_line:
-        tokens = _split_tokens(first_line, "|", match.label_end)
+        tokens = split_cells(first_line, "|", match.label_end)
         if len(tokens) < len(columns) and not any(token for token, _ in tokens):
             tokens = _next_pipe_row(rest, match.label_end + len(first_line) + 1)
         return _delimited(match, tokens, region)
     if "\t" in first_line.strip(" "):
-        tokens = _split_tokens(first_line, "\t", match.label_end)
+        tokens = split_cells(first_line, "\t", match.label_end)
         return _delimited(match, tokens, region)
     if first_line.strip() or not rest:
         return _inline(match, first_line, region)
@@ -97,7 +101,7 @@ def read_row(text: str, match: RowMatch) -> RowReading:
     return _delimited(match, tokens, region)
 
 
-def _split_tokens(line: str, separator: str, base: int) -> list[tuple[str, int]]:
+def split_cells(line: str, separator: str, base: int) -> list[tuple[str, int]]:
     """Cells of a delimited row with their offsets; the empty ends outside the first and last
     separator ('| a | b |') and Markdown rule cells ('---', ':--:') are not cells."""
     tokens: list[tuple[str, int]] = []
@@ -116,11 +120,31 @@ def _split_tokens(line: str, separator: str, base: int) -> list[tuple[str, int]]
 def _next_pipe_row(block: str, base: int) -> list[tuple[str, int]]:
     position = 0
     for line in block.split("\n"):
-        tokens = _split_tokens(line, "|", base + position)
+        tokens = split_cells(line, "|", base + position)
         if tokens:
             return tokens
         position += len(line) + 1
     return []
+
+
+_CELL_LINE = re.compile(r"^[^|]*\|$")
+_FILLER_LINE = re.compile(r"^\|{2,}$")
+
+
+def _cell_lines(block: str, base: int, wanted: int) -> list[tuple[str, int]]:
+    """Crawled pages that print every cell on its own line ending in ' |' (a bare '|' is a blank
+    cell), with filler lines of bare '|||' between rows: the row's cells are its next `wanted`
+    cell lines, fillers skipped; the row ends early at a line of any other shape."""
+    tokens: list[tuple[str, int]] = []
+    position = 0
+    for line in block.split("\n"):
+        stripped = line.strip()
+        if len(tokens) == wanted or (stripped and not _FILLER_LINE.match(stripped) and not _CELL_LINE.match(stripped)):
+            break
+        if _CELL_LINE.match(stripped):
+            tokens.append((stripped[:-1].strip(), base + position + _indent(line)))
+        position += len(line) + 1
+    return tokens
 
 
 def _indent(piece: str) -> int:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from assistant import catalogue
 from assistant.models import Cell, CellStatus, DecodedText
 from assistant.parse.cell_values import CellReading
+from assistant.parse.extra_rows import extra_active_cells
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowSpec, locate_rows, read_row
+from assistant.parse.scopes import ALT_SCOPE_PREFIX, own_part, scope_parts
 from assistant.parse.segment import Column
 from assistant.parse.solve import Equation, Hint, Resolution, resolve
 
@@ -77,20 +79,49 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
     positions = {f"{stem}.{c}": (stem, i) for stem, names in column_names.items() for i, c in enumerate(names)}
     resolution = resolve({name: r.options for name, r in readings.items()}, [], _hints(hints, positions),
                          plausible={stem: _doc_plausible(template) for stem in ("active.regulation", "active.normative_doc")})
-    return _cells(document, specs, readings, resolution, lambda row, column: f"{row}.{column_names[row][column]}", span)
+    cells = _cells(document, specs, readings, resolution, lambda row, column: f"{row}.{column_names[row][column]}", span)
+    return cells + extra_active_cells(document, text, (table_start, end), template, _ACTIVE_LABELS)
 
 
 def read_requests(document: DecodedText, text: str, span: tuple[int, int], template: str,
-                  hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
-    """Section 三: 25 (2021) or 23 (2019) rows of seven columns, with full arithmetic."""
-    names = [row for row, _ in catalogue.request_rows(template)]
-    specs = [RowSpec(name, _REQUEST_LABELS[name], _SEVEN) for name in names]
+                  hints: Sequence[tuple[str, float]] = (), title: str | None = None) -> list[Cell]:
+    """Section 三, or each of its tables when it is printed per scope (本级 / 全区): the report's own
+    scope gives the standard keys (and meets the narrative's figures), the other is kept and named."""
+    parts = scope_parts(text, span, _REQUEST_LABELS["new"])
+    own = own_part(parts, title)
+    cells = _request_table(document, text, parts[own].span, template, hints)
+    for index, part in enumerate(parts):
+        if index != own:
+            note = f"{part.scope}表格（本报告口径为{parts[own].scope}）"
+            cells += [cell.model_copy(update={"key": ALT_SCOPE_PREFIX + cell.key, "note": "；".join(filter(None, [note, cell.note]))})
+                      for cell in _request_table(document, text, part.span, template, ())]
+    return cells
+
+
+def _request_table(document: DecodedText, text: str, span: tuple[int, int], template: str,
+                   hints: Sequence[tuple[str, float]]) -> list[Cell]:
+    """One section 三 table: 25 (2021) or 23 (2019) rows of seven columns, with full arithmetic. A 2021
+    table that prints （六）其他处理 as one row stores it as `requests.other.all` beside its three null sub-rows."""
+    specs = _request_specs(template)
     readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], specs)}
+    single_other = template == "2021" and not any(name.startswith("other.") for name in readings)
+    if single_other:
+        alone = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], _request_specs(template, True))}
+        single_other = "other.all" in alone
+        readings = alone if single_other else readings
+        after_other = max(i for i, spec in enumerate(specs) if spec.name.startswith("other.")) + 1
+        specs = specs[:after_other] + [RowSpec("other.all", _REQUEST_LABELS["other.all"], _SEVEN)] + specs[after_other:] \
+            if single_other else specs
+    names = [spec.name for spec in specs]
     columns = [c for c, _ in catalogue.APPLICANT_COLUMNS]
     positions = {f"requests.{row}.{c}": (row, i) for row in names for i, c in enumerate(columns)}
-    equations = _equations(catalogue.request_equations(template), positions)
+    equations = _equations(catalogue.request_equations(template, single_other), positions)
     resolution = resolve({name: r.options for name, r in readings.items()}, equations, _hints(hints, positions))
     return _cells(document, specs, readings, resolution, lambda row, column: f"requests.{row}.{columns[column]}", span)
+
+
+def _request_specs(template: str, single_other: bool = False) -> list[RowSpec]:
+    return [RowSpec(row, _REQUEST_LABELS[row], _SEVEN) for row, _ in catalogue.request_rows(template, single_other)]
 
 
 def read_appeals(document: DecodedText, text: str, span: tuple[int, int],

@@ -57,7 +57,7 @@ def render_report(report: Report) -> str:
     lines.append("")
     lines += _grid("三、收到和处理政府信息公开申请情况", [label for _, label in catalogue.APPLICANT_COLUMNS],
                    [(label, [report.cell(f"requests.{row}.{c}") for c, _ in catalogue.APPLICANT_COLUMNS])
-                    for row, label in catalogue.request_rows(used)])
+                    for row, label in catalogue.request_rows(used, catalogue.single_other_row(used, report.figures))])
     lines.append("")
     lines += _grid("四、行政复议、行政诉讼情况", [label for _, label in catalogue.APPEAL_OUTCOMES],
                    [(label, [report.cell(f"appeals.{group}.{o}") for o, _ in catalogue.APPEAL_OUTCOMES])
