@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -17,6 +17,7 @@ DEFAULT_INDEX = Path("index")
 class Settings(BaseModel):
     index_dir: Path = DEFAULT_INDEX
     chroma_url: Optional[str] = None
+    embedding: Literal["e5", "hashing"] = "hashing"
     embedding_model: Optional[str] = None
     llm_model: Optional[str] = None
     llm_timeout: float = 60.0
@@ -29,6 +30,7 @@ class Settings(BaseModel):
         return cls(
             index_dir=Path(index_dir or env.get("AUDIT_INDEX") or DEFAULT_INDEX),
             chroma_url=env.get("AUDIT_CHROMA_URL") or None,
+            embedding=env.get("AUDIT_EMBEDDING") or "hashing",
             embedding_model=env.get("AUDIT_EMBEDDING_MODEL") or None,
             llm_model=env.get("AUDIT_LLM_MODEL") or None,
             llm_timeout=float(env.get("AUDIT_LLM_TIMEOUT") or 60),

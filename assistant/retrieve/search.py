@@ -1,9 +1,10 @@
-"""Hybrid retrieval over the narrative: BM25 on jieba tokens fused with Chroma's vector ranking by
-reciprocal rank fusion, with filters by body, region, year and section.
+"""Hybrid retrieval over the narrative: BM25 on jieba tokens fused with the exact cosine ranking of
+the vectors stored in Chroma by reciprocal rank fusion, with filters by body, region, year and section.
 
-The BM25 index is rebuilt from the tokens stored at ingest time whenever the store's generation
-changes, so searching never re-segments the corpus. Chroma results whose chunk SQLite does not
-know (left by a killed ingest) are ignored.
+The BM25 index is rebuilt from the tokens stored at ingest time, and the vector matrix reloaded from
+Chroma, whenever the store's generation (or the collection's size) changes, so searching never
+re-segments or re-embeds the corpus. Vectors whose chunk SQLite does not know (left by a killed
+ingest) are ignored.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import bm25s
 import numpy as np
 
 from assistant.models import SearchHit
+from assistant.retrieve.nearest import NearestPassages
 from assistant.retrieve.tokenize import tokenize
 from assistant.store import IndexDatabase, NarrativeVectors
 
@@ -50,30 +52,38 @@ class Retriever:
         self.db = db
         self.vectors = vectors
         self._keyword: Optional[_KeywordIndex] = None
+        self._nearest: Optional[NearestPassages] = None
         self._generation = -1
 
-    def _keyword_index(self) -> _KeywordIndex:
+    def _indexes(self) -> tuple[_KeywordIndex, NearestPassages]:
         generation = self.db.generation
         if self._keyword is None or generation != self._generation:
             self._keyword = _KeywordIndex(self.db.chunk_tokens())
             self._generation = generation
-        return self._keyword
+            self._nearest = None
+        if self._nearest is None or len(self._nearest) != self.vectors.count():
+            self._nearest = NearestPassages(self.vectors.stored())
+        return self._keyword, self._nearest
+
+    def rankings(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
+                 year: Optional[int] = None, section: Optional[str] = None,
+                 body_key: Optional[str] = None) -> tuple[list[str], list[str]]:
+        """The BM25 and the vector ranking (chunk ids, best first) of the chunks the filters allow."""
+        allowed: Optional[set[int]] = None
+        if body or region or year or body_key:
+            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year, body_key=body_key)}
+            if not allowed:
+                return [], []
+        keyword_index, nearest = self._indexes()
+        return (keyword_index.ranked(tokenize(query), allowed, section, CANDIDATES),
+                nearest.ranked(self.vectors.embed_query(query), allowed, section, CANDIDATES))
 
     def search(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
                year: Optional[int] = None, section: Optional[str] = None, top: int = 5,
                body_key: Optional[str] = None) -> list[SearchHit]:
         """`body` and `region` match part of a name; `body_key` is one body exactly."""
-        allowed: Optional[set[int]] = None
-        if body or region or year or body_key:
-            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year, body_key=body_key)}
-            if not allowed:
-                return []
-        keyword = self._keyword_index().ranked(tokenize(query), allowed, section, CANDIDATES)
-        vector = self.vectors.query(query, CANDIDATES, _where(allowed, section))
-        fused: dict[str, float] = {}
-        for ranking, weight in ((keyword, 1.0), (vector, self.vectors.embedding.fusion_weight)):
-            for rank, chunk_id in enumerate(ranking, 1):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+        keyword, vector = self.rankings(query, body=body, region=region, year=year, section=section, body_key=body_key)
+        fused = fuse(keyword, vector, self.vectors.embedding.fusion_weight)
         chunks = self.db.chunks(list(fused))
         ordered = sorted((cid for cid in fused if cid in chunks), key=lambda cid: (-fused[cid], cid))[:top]
         hits = []
@@ -89,12 +99,10 @@ class Retriever:
         return hits
 
 
-def _where(allowed: Optional[set[int]], section: Optional[str]) -> Optional[dict]:
-    clauses = []
-    if allowed is not None:
-        clauses.append({"report_id": {"$in": sorted(allowed)}})
-    if section:
-        clauses.append({"section": section})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+def fuse(keyword: list[str], vector: list[str], vector_weight: float) -> dict[str, float]:
+    """Reciprocal rank fusion: BM25 counts 1, the vector ranking `vector_weight` (per embedding)."""
+    fused: dict[str, float] = {}
+    for ranking, weight in ((keyword, 1.0), (vector, vector_weight)):
+        for rank, chunk_id in enumerate(ranking, 1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+    return fused
