@@ -21,7 +21,6 @@ from tqdm import tqdm
 
 from assistant.check import check_report
 from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
-from assistant.check.structure import reading_findings
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
@@ -182,7 +181,7 @@ class Ingestor:
             return
         report = self._with_previous_year(prepared.report)
         findings = prepared.findings if report is prepared.report else check_report(report)
-        unreadable = [f.message.split("；")[0] for f in reading_findings(report) if f.severity == "error"]
+        unreadable = [f.message.split("；")[0] for f in findings if f.rule == "TABLE_UNREADABLE" and f.severity == "error"]
         if unreadable:
             summary.failed.append((job.source, "；".join(unreadable)))
             return
@@ -193,10 +192,11 @@ class Ingestor:
             (summary.replaced if written.replaced else summary.new).append(job.source)
 
     def _with_previous_year(self, report: Report) -> Report:
-        """The report read again with the same body's indexed previous report (section 二 help)."""
+        """The report read again with the same body's indexed previous report (section 二 help); of
+        several versions of that year, the last by source, as `audit check` takes it."""
         key, year = body_key(report), report.meta.year
         earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
-        return resolve_with_previous(report, self.db.load_report(earlier[0].id)) if earlier else report
+        return resolve_with_previous(report, self.db.load_report(earlier[-1].id)) if earlier else report
 
     def _store(self, job: IndexJob, entry: IndexEntry) -> StoredWrite:
         """Write the entry; the look-ups before are only a shortcut, the insert decides (see write_report)."""

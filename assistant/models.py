@@ -108,7 +108,6 @@ class NarrativeFigure(BaseModel):
     text: str
     offset: int
     sentence_start: int
-    wide_scope: bool
     unit: str = ""
     approx: bool = False
     scope: str = ""
@@ -119,6 +118,10 @@ class NarrativeFigure(BaseModel):
     @property
     def context(self) -> bool:
         return self.metric == "context"
+
+    @property
+    def wide_scope(self) -> bool:
+        return self.scope == "whole"
 
 
 class Report(BaseModel):

@@ -33,14 +33,15 @@ class FigureComposer:
     def _metrics(self, question: Question) -> list[Metric]:
         return [BY_ID[m] for m in question.metrics] or [BY_ID["requests_new"]]
 
-    def _which_body(self, example: str) -> str:
+    def which_body(self, example: str) -> str:
+        """The question names no body: ask for one, with an example and some bodies the index holds."""
         names = sorted({r.body for r in self.db.reports() if r.body})
         hint = f"索引中现有的单位例如：{'、'.join(names[:5])}。" if names else "索引是空的，请先运行 audit ingest。"
         return f"请说明要查询哪个单位（例如『{example}』）。" + hint
 
     def _lookup(self, question: Question, evidence: Evidence) -> str:
         if not question.bodies and not question.missing:
-            return self._which_body("定海区2021年新收申请多少件")
+            return self.which_body("定海区2021年新收申请多少件")
         reports, missing = asked_reports(self.db, question.bodies, question.missing, question.years)
         metrics = self._metrics(question)
         lines = list(missing)
@@ -184,7 +185,7 @@ class FigureComposer:
 
     def _ratio(self, question: Question, evidence: Evidence) -> str:
         if not question.bodies and not question.missing:
-            return self._which_body("定海区2021年予以公开占办理结果总计的比例")
+            return self.which_body("定海区2021年予以公开占办理结果总计的比例")
         reports, missing = asked_reports(self.db, question.bodies, question.missing, question.years)
         part, whole = self._metrics(question)[:2]
         lines = list(missing)

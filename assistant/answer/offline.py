@@ -41,7 +41,7 @@ class OfflineComposer:
         """Lines for each body asked about (its reports for the years asked, or its latest one), and
         a 未找到 line for each body or year the index does not hold."""
         if not question.bodies and not question.missing:
-            return self.figures._which_body(example)
+            return self.figures.which_body(example)
         lines = []
         for body in question.bodies:
             reports, missing = asked_reports(self.db, [body], [], question.years)

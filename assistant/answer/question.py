@@ -109,10 +109,12 @@ _ENTITIES: dict[tuple[str, int], Entities] = {}
 def entities_of(db: IndexDatabase) -> Entities:
     """The names the index holds, rebuilt only when the index changes (its generation)."""
     key = (str(db.path), db.generation)
-    if key not in _ENTITIES:
+    entities = _ENTITIES.get(key)
+    if entities is None:
+        entities = Entities.from_reports(db.reports())
         _ENTITIES.clear()
-        _ENTITIES[key] = Entities.from_reports(db.reports())
-    return _ENTITIES[key]
+        _ENTITIES[key] = entities
+    return entities
 
 
 def _aliases(name: str) -> set[str]:

@@ -50,16 +50,21 @@ def year_pairs(series: Iterable[T], order: Callable[[T], tuple[int, str]]) -> It
             yield earlier[-1], current
 
 
-def with_previous_years(reports: list[Report]) -> list[Report]:
-    """Each report read again with its body's report of the year before where that resolves
-    section 二 cells (the same report object otherwise)."""
+def _body_year_pairs(reports: Iterable[Report]) -> Iterator[tuple[Report, Report]]:
+    """`year_pairs` within each body of a batch (reports without a body or year are in none)."""
     by_body: dict[str, list[Report]] = defaultdict(list)
     for report in reports:
         key = body_key(report)
         if key and report.meta.year:
             by_body[key].append(report)
-    previous_of = {id(current): previous for series in by_body.values()
-                   for previous, current in year_pairs(series, lambda r: (r.meta.year, r.source))
+    for series in by_body.values():
+        yield from year_pairs(series, lambda r: (r.meta.year, r.source))
+
+
+def with_previous_years(reports: list[Report]) -> list[Report]:
+    """Each report read again with its body's report of the year before where that resolves
+    section 二 cells (the same report object otherwise)."""
+    previous_of = {id(current): previous for previous, current in _body_year_pairs(reports)
                    if current.meta.year == previous.meta.year + 1}
     return [resolve_with_previous(r, previous_of[id(r)]) if id(r) in previous_of else r for r in reports]
 
@@ -69,8 +74,6 @@ def resolved_by_previous(report: Report) -> list[Finding]:
     return [Finding(rule="CELL_CROSS_YEAR", severity="info", keys=[cell.key], evidence=[cell_evidence(report, cell)],
                     message=f"{key_label(cell.key)}为{fmt(cell.value)}：{cell.note}。")
             for cell in report.cells if cell.note.startswith(CROSS_YEAR_NOTE)]
-
-
 
 
 def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
@@ -87,15 +90,10 @@ def check_batch(reports: list[Report]) -> dict[str, list[Finding]]:
     unique = list(distinct.values())
     keys = [body_key(report) for report in unique]
     findings: dict[str, list[Finding]] = defaultdict(list)
-    by_body: dict[str, list[Report]] = defaultdict(list)
-    for report, key in zip(unique, keys):
-        if key and report.meta.year:
-            by_body[key].append(report)
-    for series in by_body.values():
-        for previous, current in year_pairs(series, lambda r: (r.meta.year, r.source)):
-            if current.meta.year == previous.meta.year + 1:
-                findings[current.source].extend(carry_over(previous, current))
-            findings[current.source].extend(copied(current, previous, same_body=True))
+    for previous, current in _body_year_pairs(unique):
+        if current.meta.year == previous.meta.year + 1:
+            findings[current.source].extend(carry_over(previous, current))
+        findings[current.source].extend(copied(current, previous, same_body=True))
     candidates = NearCopyCandidates([report.section_text("五") for report in unique])
     for index, report in enumerate(unique):
         for other_index in sorted(candidates.of(index)):

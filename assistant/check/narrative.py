@@ -3,8 +3,8 @@
 A stated figure is compared with the cell its words name, as a reviewer reads them: 收到/受理/新收 is
 本年新收 (a 收到 that counts 上年结转 too is itself worth correcting), 办结/答复 is （七）总计; where the
 words allow several cells (行政诉讼 may be one kind of suit or both) a warning is raised only when
-the figure matches none. Approximate
-figures (余/多/约), figures of another year and context figures are never compared.
+the figure matches none. Approximate figures (余/多/约), figures of another year and context
+figures are never compared.
 When a report gives both whole-area (全区) and own-level (本级) figures, each table is compared with
 both scopes: a section 三 table of one scope beside a section 四 table of the other is one finding
 naming both tables; otherwise whole-area figures are left aside, since the tables count one level.
@@ -97,7 +97,7 @@ def check_text_vs_tables(report: Report) -> list[Finding]:
             by_metric[statement.metric].append(statement)
     for metric, all_stated in by_metric.items():
         label, keys, readers = _metric(metric, report)
-        accepted = [v for v in (read(report) for read in readers) if v is not None]
+        accepted = _readings(report, readers)
         stated = [s for s in all_stated if not (s.wide_scope and own_given)]
         if not accepted or not stated or any(s.value in accepted for s in all_stated):
             continue
@@ -119,12 +119,17 @@ def _metric(metric: str, report: Report):
     return "其他处理数", keys, [_get(*keys)]
 
 
+def _readings(report: Report, readers: list[_Reader]) -> list[float]:
+    """The values the tables allow for a stated figure (readers whose cells are empty give none)."""
+    return [v for v in (read(report) for read in readers) if v is not None]
+
+
 def _agrees(report: Report, claims: list[NarrativeFigure]) -> Optional[bool]:
     """Whether every metric these claims state matches the tables (None when none can be compared)."""
     verdicts = []
     for metric in {s.metric for s in claims}:
         _, _, readers = _metric(metric, report)
-        accepted = [v for v in (read(report) for read in readers) if v is not None]
+        accepted = _readings(report, readers)
         if accepted:
             verdicts.append(any(s.value in accepted for s in claims if s.metric == metric))
     return all(verdicts) if verdicts else None
@@ -143,10 +148,13 @@ def _mixed_scope(report: Report, claims: list[NarrativeFigure]) -> tuple[list[Fi
         return [], set()
     names = {"whole": "全区（全市、全县）", "own": "本级"}
     described = []
+    def figures(table: str, scope: str) -> str:
+        return "、".join(f"{_METRICS[s.metric][0]}{fmt(s.value)}" for s in parts[table] if s.scope == scope)
+
     for table, scope in matched.items():
         other = "own" if scope == "whole" else "whole"
-        figures = lambda sc: "、".join(f"{_METRICS[s.metric][0]}{fmt(s.value)}" for s in parts[table] if s.scope == sc)
-        described.append(f"{_TABLE_OF[table]}表格与正文{names[scope]}数字一致（{figures(scope)}），而非{names[other]}数字（{figures(other)}）")
+        described.append(f"{_TABLE_OF[table]}表格与正文{names[scope]}数字一致（{figures(table, scope)}），"
+                         f"而非{names[other]}数字（{figures(table, other)}）")
     shown = [s for table in matched for s in parts[table]]
     keys = ["requests.new.total", "appeals.review.total", *(f"{g}.total" for g in _SUITS)]
     return [Finding(
@@ -165,7 +173,7 @@ def _outcomes(report: Report, claims: list[NarrativeFigure]) -> list[Finding]:
             continue
         groups = ["appeals.review"] if group == "review" else list(_SUITS)
         readers = [_get(*(f"{g}.{column}" for g in groups))] + ([_get(f"{g}.{column}") for g in groups] if len(groups) > 1 else [])
-        accepted = [v for v in (read(report) for read in readers) if v is not None]
+        accepted = _readings(report, readers)
         if not accepted or claim.value in accepted:
             continue
         rows = "；".join(key_label(f"{g}.total").rsplit("·", 1)[0] + "："
@@ -187,12 +195,16 @@ def _outcomes(report: Report, claims: list[NarrativeFigure]) -> list[Finding]:
 
 def check_text_arithmetic(report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    by_sentence: dict[int, list[NarrativeFigure]] = defaultdict(list)
-    for statement in exact(report):
-        by_sentence[statement.sentence_start].append(statement)
-    for stated in by_sentence.values():
+    for stated in _by_sentence(exact(report)).values():
         findings.extend(_remainder(report, stated) or _balance(report, [s for s in stated if not s.context]))
     return findings + _breakdowns(report) + _shares(report) + _rates(report) + _year_on_year(report)
+
+
+def _by_sentence(claims: list[NarrativeFigure]) -> dict[int, list[NarrativeFigure]]:
+    by_sentence: dict[int, list[NarrativeFigure]] = defaultdict(list)
+    for claim in claims:
+        by_sentence[claim.sentence_start].append(claim)
+    return by_sentence
 
 
 def _balance(report: Report, stated: list[NarrativeFigure]) -> list[Finding]:
@@ -369,10 +381,7 @@ def _shares(report: Report) -> list[Finding]:
 def _rates(report: Report) -> list[Finding]:
     """'收到21件，办结19件，办结率100%': a stated rate must be 办结 ÷ 收到 of the same sentence."""
     findings = []
-    by_sentence: dict[int, list[NarrativeFigure]] = defaultdict(list)
-    for statement in comparable(report):
-        by_sentence[statement.sentence_start].append(statement)
-    for start, stated in by_sentence.items():
+    for start, stated in _by_sentence(comparable(report)).items():
         received = [s for s in stated if s.metric == "received" and s.value]
         handled = [s for s in stated if s.metric == "handled"]
         if len(received) != 1 or len(handled) != 1:

@@ -61,10 +61,11 @@ def _unreadable_table(report: Report, section_id: str, cells: list[Cell]) -> Fin
 
 def check_template(report: Report) -> list[Finding]:
     year, template = report.meta.year, report.meta.template
-    if template is None and any(report.section(s) for s in _TABLE_OF_SECTION):
-        span = report.section("二") or report.section("三") or report.section("四")
+    first_table_section = next((span for span in map(report.section, _TABLE_OF_SECTION) if span), None)
+    if template is None and first_table_section is not None:
+        evidence = [Evidence(text=first_table_section.title, line=first_table_section.start_line)]
         return [Finding(
-            rule="TABLE_UNREADABLE", severity="error", keys=[], evidence=[Evidence(text=span.title, line=span.start_line)],
+            rule="TABLE_UNREADABLE", severity="error", keys=[], evidence=evidence,
             message=("无法从表头判断表格采用2021年格式还是2019年试行格式（表格无法读取），"
                      "各表数据可能未被正确读出，请对照原件核查。"))]
     if template == "2019" and year is not None and year >= CURRENT_TEMPLATE_FROM:

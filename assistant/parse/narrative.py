@@ -174,7 +174,7 @@ def _claim(metric: str, value: Number, sentence: str, match: re.Match, offset: i
     years = [int(y) for y in _YEAR.findall(sentence[:at])]
     return NarrativeFigure(
         metric=metric, value=value, text=excerpt, offset=offset + at, sentence_start=offset,
-        wide_scope=scope == "whole", unit=unit.group(1) if unit else ("" if number_group else "件"),
+        unit=unit.group(1) if unit else ("" if number_group else "件"),
         approx=bool(re.match(r"\s*(?:余|多)", after)) or bool(re.search(r"(?:约|近|超过|逾)$", before)),
         scope=scope, period=years[-1] if years else None,
         outcome=outcome)
@@ -219,7 +219,6 @@ def _resolve_parallel_scopes(sentence: str, offset: int, found: list[NarrativeFi
             claim.scope = "whole"
         elif previous:
             claim.scope = previous
-        claim.wide_scope = claim.scope == "whole"
         previous = claim.scope
 
 

@@ -62,12 +62,11 @@ def _items(text: str, start: int, end: int) -> list[Item]:
     cuts = [m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in _ENUMERATOR.finditer(text, start, end)]
     if len(cuts) >= 2:
         bounds = [start] + cuts + [end]
+    elif lead := _LEAD_IN.search(text, start, end):
+        body_start = lead.end()
+        bounds = [start, body_start] + [body_start + m.end() for m in re.finditer(r"[；;]", text[body_start:end])] + [end]
     else:
-        lead = _LEAD_IN.search(text, start, end)
-        body_start = lead.end() if lead else start
-        bounds = [start] + [m.end() for m in re.finditer(r"[；;]", text[body_start:end])] if lead else []
-        bounds = ([start, body_start] + [body_start + b for b in bounds[1:]] + [end]) if lead else \
-            [start] + [start + m.end() for m in re.finditer(r"[。；;]", text[start:end])] + [end]
+        bounds = [start] + [start + m.end() for m in re.finditer(r"[。；;]", text[start:end])] + [end]
     return [item for left, right in zip(bounds, bounds[1:]) if (item := _item(text, left, right))]
 
 

@@ -104,14 +104,13 @@ def _request_table(document: DecodedText, text: str, span: tuple[int, int], temp
     table that prints （六）其他处理 as one row stores it as `requests.other.all` beside its three null sub-rows."""
     specs = _request_specs(template)
     readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], specs)}
-    single_other = template == "2021" and not any(name.startswith("other.") for name in readings)
-    if single_other:
+    single_other = False
+    if template == "2021" and not any(name.startswith("other.") for name in readings):
         alone = {m.spec.name: read_row(text, m) for m in locate_rows(text, span[0], span[1], _request_specs(template, True))}
-        single_other = "other.all" in alone
-        readings = alone if single_other else readings
-        after_other = max(i for i, spec in enumerate(specs) if spec.name.startswith("other.")) + 1
-        specs = specs[:after_other] + [RowSpec("other.all", _REQUEST_LABELS["other.all"], _SEVEN)] + specs[after_other:] \
-            if single_other else specs
+        if "other.all" in alone:
+            single_other, readings = True, alone
+            after_other = max(i for i, spec in enumerate(specs) if spec.name.startswith("other.")) + 1
+            specs = specs[:after_other] + [RowSpec("other.all", _REQUEST_LABELS["other.all"], _SEVEN)] + specs[after_other:]
     names = [spec.name for spec in specs]
     columns = [c for c, _ in catalogue.APPLICANT_COLUMNS]
     positions = {f"requests.{row}.{c}": (row, i) for row in names for i, c in enumerate(columns)}
