@@ -108,11 +108,17 @@ class Ingestor:
                show_bar: bool = False) -> IngestSummary:
         """Files are hashed here (unchanged ones skipped), read and checked by worker processes
         (`jobs`, default all cores), and written here one by one in input order. Ingests into the
-        embedded Chroma store take turns (see `assistant.store.lock`)."""
+        embedded Chroma store take turns (see `assistant.store.lock`). The search indexes of the
+        resulting generation are made at the end, so that the next search loads them from disk."""
         if self.settings.chroma_url:
-            return self._ingest(paths, progress, show_bar)
-        with index_write_lock(self.settings.index_dir):
-            return self._ingest(paths, progress, show_bar)
+            summary = self._ingest(paths, progress, show_bar)
+        else:
+            with index_write_lock(self.settings.index_dir):
+                summary = self._ingest(paths, progress, show_bar)
+        from assistant.retrieve import Retriever  # the search stack, only once the writing is done
+
+        Retriever(self.db, self.vectors).indexes()
+        return summary
 
     def _ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]],
                 show_bar: bool) -> IngestSummary:

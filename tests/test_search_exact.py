@@ -8,6 +8,7 @@ fusion reaches its recall floors on both question sets (the default, semantic em
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -45,22 +46,27 @@ def _index_dir(ingestor: Ingestor) -> Path:
     return ingestor.db.path.parent
 
 
+def _unit32(vector) -> np.ndarray:
+    vector = np.asarray(vector, dtype=np.float64)
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
 def _brute_force(ingestor: Ingestor, query: str, filters: dict, limit: int) -> list[str]:
-    """Cosine over every stored sentence vector, read straight from Chroma and filtered like a
-    search; a chunk scores its best sentence, equal scores in chunk-id order."""
+    """Cosine of every stored sentence vector, read straight from Chroma and filtered like a search,
+    as the exactly rounded dot product of the float32 unit vectors (what search promises); a chunk
+    scores its best sentence, equal scores in chunk-id order."""
     page = ingestor.vectors.collection.get(include=["embeddings", "metadatas"], limit=100_000)
     allowed = None
     if filters:
         allowed = {r.id for r in ingestor.db.reports(**{k: v for k, v in filters.items() if k != "section"})}
-    query_vector = np.asarray(ingestor.vectors.embedding.embed_query([query])[0], dtype=np.float64)
+    query_vector = _unit32(ingestor.vectors.embedding.embed_query([query])[0]).astype(np.float64)
     best: dict[str, float] = {}
     for vector, meta in zip(page["embeddings"], page["metadatas"]):
         if allowed is not None and meta["report_id"] not in allowed:
             continue
         if filters.get("section") and meta["section"] != filters["section"]:
             continue
-        vector = np.asarray(vector, dtype=np.float64)
-        score = float(vector @ query_vector) / float(np.linalg.norm(vector) * np.linalg.norm(query_vector))
+        score = math.fsum(float(a) * float(b) for a, b in zip(_unit32(vector), query_vector))
         best[meta["chunk_id"]] = max(score, best.get(meta["chunk_id"], -2.0))
     return sorted(best, key=lambda chunk_id: (-best[chunk_id], chunk_id))[:limit]
 

@@ -1,20 +1,22 @@
 """Hybrid retrieval over the narrative: BM25 on jieba tokens fused with the exact cosine ranking of
 the vectors stored in Chroma by reciprocal rank fusion, with filters by body, region, year and section.
 
-The BM25 index is rebuilt from the tokens stored at ingest time, and the vector matrix reloaded from
-Chroma, whenever the store's generation (or the collection's size) changes, so searching never
-re-segments or re-embeds the corpus. Vectors whose chunk SQLite does not know (left by a killed
-ingest) are ignored.
+The BM25 index (made from the tokens stored at ingest time) and the vector matrix (read from
+Chroma) are derived per generation of the store and kept on disk, so searching never re-segments or
+re-embeds the corpus, and a new process loads both in milliseconds. Vectors whose chunk SQLite does
+not know (left by a killed ingest) are ignored.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import bm25s
 import numpy as np
 
 from assistant.models import SearchHit
+from assistant.retrieve.cache import GenerationCache
 from assistant.retrieve.nearest import NearestPassages
 from assistant.retrieve.tokenize import tokenize
 from assistant.store import IndexDatabase, NarrativeVectors
@@ -23,18 +25,44 @@ RRF_K = 60
 CANDIDATES = 50
 
 
-class _KeywordIndex:
-    def __init__(self, rows: list[tuple[str, int, str, list[str]]]) -> None:
-        self.ids = [row[0] for row in rows]
-        self.report_ids = np.array([row[1] for row in rows], dtype=np.int64)
-        self.sections = np.array([row[2] for row in rows])
-        self.bm25 = bm25s.BM25()
+class KeywordIndex:
+    """BM25 over the chunks' stored tokens, documents in chunk-id order (equal scores rank by chunk
+    id), kept on disk per generation like the vector matrix (`assistant.retrieve.cache`)."""
+
+    def __init__(self, ids: np.ndarray, report_ids: np.ndarray, sections: np.ndarray, bm25: bm25s.BM25) -> None:
+        self.ids = ids
+        self.report_ids = report_ids
+        self.sections = sections
+        self.bm25 = bm25
+
+    @classmethod
+    def of(cls, db: IndexDatabase, index_dir: Path, generation: int) -> KeywordIndex:
+        """This generation's index, from disk, or made from the stored tokens (and stored)."""
+        return GenerationCache(index_dir, "bm25").index(
+            generation, cls.load, lambda: cls.made(sorted(db.chunk_tokens())),
+            lambda made: len(made.ids) > 0 and db.generation == generation, cls.save)
+
+    @classmethod
+    def made(cls, rows: list[tuple[str, int, str, list[str]]]) -> KeywordIndex:
+        bm25 = bm25s.BM25()
         if rows:
-            self.bm25.index([row[3] or ["∅"] for row in rows], show_progress=False)
+            bm25.index([row[3] or ["∅"] for row in rows], show_progress=False)
+        return cls(np.array([row[0] for row in rows], dtype=str), np.array([row[1] for row in rows], dtype=np.int64),
+                   np.array([row[2] for row in rows], dtype=str), bm25)
+
+    def save(self, folder: Path) -> None:
+        self.bm25.save(folder / "bm25", show_progress=False)
+        for name in ("ids", "report_ids", "sections"):
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        arrays = [np.load(folder / f"{name}.npy", allow_pickle=False) for name in ("ids", "report_ids", "sections")]
+        return cls(*arrays, bm25s.BM25.load(folder / "bm25", mmap=True, show_progress=False))
 
     def ranked(self, query_tokens: list[str], allowed_reports: Optional[set[int]], section: Optional[str],
                limit: int) -> list[str]:
-        if not self.ids or not query_tokens:
+        if not len(self.ids) or not query_tokens:
             return []
         scores = self.bm25.get_scores(query_tokens)
         mask = scores > 0
@@ -44,25 +72,25 @@ class _KeywordIndex:
             mask &= self.sections == section
         candidates = np.flatnonzero(mask)
         best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
-        return [self.ids[i] for i in best]
+        return [str(self.ids[i]) for i in best]
 
 
 class Retriever:
     def __init__(self, db: IndexDatabase, vectors: NarrativeVectors) -> None:
         self.db = db
         self.vectors = vectors
-        self._keyword: Optional[_KeywordIndex] = None
+        self._keyword: Optional[KeywordIndex] = None
         self._nearest: Optional[NearestPassages] = None
         self._generation = -1
 
-    def _indexes(self) -> tuple[_KeywordIndex, NearestPassages]:
+    def indexes(self) -> tuple[KeywordIndex, NearestPassages]:
+        """Both indexes of the store's current generation (made and stored on disk if need be)."""
         generation = self.db.generation
         if self._keyword is None or generation != self._generation:
-            self._keyword = _KeywordIndex(self.db.chunk_tokens())
+            self._keyword = KeywordIndex.of(self.db, self.vectors.index_dir, generation)
             self._generation = generation
-            self._nearest = None
-        if self._nearest is None or len(self._nearest) != self.vectors.count():
-            self._nearest = NearestPassages(self.vectors.stored())
+        if self._nearest is None or not self._nearest.current(generation, self.vectors):
+            self._nearest = NearestPassages.of(self.db, self.vectors, self.vectors.index_dir, generation)
         return self._keyword, self._nearest
 
     def rankings(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
@@ -74,7 +102,7 @@ class Retriever:
             allowed = {r.id for r in self.db.reports(body=body, region=region, year=year, body_key=body_key)}
             if not allowed:
                 return [], []
-        keyword_index, nearest = self._indexes()
+        keyword_index, nearest = self.indexes()
         return (keyword_index.ranked(tokenize(query), allowed, section, CANDIDATES),
                 nearest.ranked(self.vectors.embed_query(query), allowed, section, CANDIDATES))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
 
 import hashlib
@@ -22,7 +22,6 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
-from pydantic import BaseModel, ConfigDict
 
 from assistant.config import Settings
 from assistant.models import NarrativeChunk
@@ -41,20 +40,10 @@ class EmbeddingMismatch(ValueError):
     """The collection was built by a different embedding than the one configured."""
 
 
-class StoredVectors(BaseModel):
-    """Every sentence vector of the collection with its chunk and what filters need, in id order."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    ids: list[str]
-    matrix: np.ndarray
-    report_ids: np.ndarray
-    sections: np.ndarray
-
-
 class NarrativeVectors:
     def __init__(self, settings: Settings) -> None:
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.index_dir = settings.index_dir  # where search keeps what it derives from the collection
         if settings.chroma_url:
             url = urlparse(settings.chroma_url)
             self._client = chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or 8000,
@@ -86,10 +75,11 @@ class NarrativeVectors:
 
     def add(self, chunks: Sequence[tuple[NarrativeChunk, dict[str, Any]]]) -> None:
         """Upsert chunks, each with its report's metadata, as their sentences, in large batches."""
-        rows = [(f"{chunk.id}#{number}", text, {**meta, "chunk_id": chunk.id, "section": chunk.section,
-                                               "start_line": chunk.start_line, "end_line": chunk.end_line,
-                                               "text_hash": _text_hash(text)})
-                for chunk, meta in chunks for number, text in enumerate(sentences(chunk.text))]
+        rows = [(sentence_id, text, {**meta, "chunk_id": chunk.id, "section": chunk.section,
+                                     "start_line": chunk.start_line, "end_line": chunk.end_line,
+                                     "text_hash": _text_hash(text)})
+                for chunk, meta in chunks
+                for sentence_id, text in zip(_sentence_ids(chunk.id, chunk.text), sentences(chunk.text))]
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             self.collection.upsert(ids=[row[0] for row in batch], documents=[row[1] for row in batch],
@@ -120,15 +110,21 @@ class NarrativeVectors:
         """Stored sentence vectors: what tells a reader that the collection changed."""
         return self.collection.count()
 
-    def stored(self) -> StoredVectors:
-        page = self._pages(include=["embeddings", "metadatas"])
-        order = sorted(range(len(page["ids"])), key=page["ids"].__getitem__)
-        matrix = np.asarray([page["embeddings"][i] for i in order], dtype=np.float32).reshape(len(order), -1)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return StoredVectors(
-            ids=[page["metadatas"][i]["chunk_id"] for i in order], matrix=matrix / np.where(norms > 0, norms, 1),
-            report_ids=np.array([page["metadatas"][i]["report_id"] for i in order], dtype=np.int64),
-            sections=np.array([page["metadatas"][i]["section"] for i in order]))
+    def sentence_vectors(self, chunk_texts: Mapping[str, str]) -> dict[str, np.ndarray]:
+        """The stored sentence vectors of the chunks whose every sentence Chroma holds, in sentence
+        order, by chunk id (read by id, without metadata: that is what makes reading fast)."""
+        wanted = [(chunk_id, sentence_id) for chunk_id, text in chunk_texts.items()
+                  for sentence_id in _sentence_ids(chunk_id, text)]
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(wanted), PAGE):
+            ids = [sentence_id for _, sentence_id in wanted[start : start + PAGE]]
+            page = self.collection.get(ids=ids, include=["embeddings"])
+            found.update(zip(page["ids"], page["embeddings"]))
+        by_chunk: dict[str, list[np.ndarray]] = {}
+        for chunk_id, sentence_id in wanted:
+            by_chunk.setdefault(chunk_id, []).append(found.get(sentence_id))
+        return {chunk_id: np.asarray(rows, dtype=np.float32) for chunk_id, rows in by_chunk.items()
+                if all(row is not None for row in rows)}
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's unit vector; recent ones are kept, since answering a question searches the
@@ -136,9 +132,7 @@ class NarrativeVectors:
         return self._embed_query(text)
 
     def _embed_query_uncached(self, text: str) -> np.ndarray:
-        vector = np.asarray(self.embedding.embed_query([text])[0], dtype=np.float32)
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
+        return unit(np.asarray([self.embedding.embed_query([text])[0]], dtype=np.float32))[0]
 
     def _pages(self, include: list) -> dict[str, list]:
         found: dict[str, list] = {"ids": [], "embeddings": [], "metadatas": []}
@@ -152,9 +146,21 @@ class NarrativeVectors:
             offset += PAGE
 
 
+def unit(rows: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 in float64 and rounded to float32 once: the same bytes for a vector
+    whichever batch it was read in (search compares these, `assistant.retrieve.nearest`)."""
+    rows = np.asarray(rows, dtype=np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
+    return (rows / np.where(norms > 0, norms, 1)).astype(np.float32)
+
+
 def _space(config: dict[str, Any]) -> dict[str, Any]:
     """What of an embedding's configuration decides its vector space (where it is served does not)."""
     return {key: value for key, value in config.items() if key != "base_url"}
+
+
+def _sentence_ids(chunk_id: str, text: str) -> list[str]:
+    return [f"{chunk_id}#{number}" for number in range(len(sentences(text)))]
 
 
 def _text_hash(text: str) -> str:
