@@ -21,6 +21,8 @@ from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.errors import ConfigurationError
+
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.models import Report
@@ -37,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("audit: 已中断", file=sys.stderr)
         return 130
+    except ConfigurationError as error:
+        print(f"audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
 

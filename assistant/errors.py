@@ -1,4 +1,5 @@
-"""The one exception type users see: bad input, reported as a single readable line."""
+"""The exception types users see, each reported as a single readable line: bad input, and a
+configuration the index cannot be used with."""
 
 
 class InputError(Exception):
@@ -12,3 +13,8 @@ class InputError(Exception):
     def __reduce__(self):
         """Rebuilt from its two parts, so that it crosses from a worker process intact."""
         return InputError, (self.source, self.reason)
+
+
+class ConfigurationError(Exception):
+    """The configured environment cannot serve the index (an embedding that is not installed, or
+    one that differs from the index's); its message says what to do."""

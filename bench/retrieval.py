@@ -1,7 +1,13 @@
 """Retrieval quality per embedding: recall@k and MRR of BM25 alone, vectors alone and their fusion
 on the hand-written question sets (tests/retrieval_questions.py, tests/paraphrase_questions.py),
-and the choice of the fusion weight of the vector ranking: chosen on the development half of the
-questions, confirmed on the held-out half.
+on both halves of each set, with and without the reviewer's-words expansion of the query
+(assistant/retrieve/synonyms.toml), and the choice of the fusion parameters.
+
+Protocol: the fusion parameters (RRF k, weight of the vector ranking, depth of the BM25 ranking)
+are chosen on the development half (even positions) without the expansion, since its vocabulary
+was written from that half and would bias the choice towards BM25; the held-out half (odd
+positions) then tells whether the chosen parameters and the vocabulary hold on questions that
+shaped neither.
 
 The index of the seeds and the corpus is built in a temporary folder (or `--index DIR` is reused);
 each embedding has its own collection, so one folder serves both.
@@ -12,6 +18,7 @@ Usage: python bench/retrieval.py [--embedding e5 hashing] [--index DIR] [--k 5]
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 import time
@@ -26,13 +33,15 @@ from retrieval_scoring import SETS, development, first_answer_rank, held_out, re
 from assistant.config import Settings  # noqa: E402
 from assistant.ingest import Ingestor  # noqa: E402
 from assistant.retrieve import Retriever  # noqa: E402
-from assistant.retrieve.search import fuse  # noqa: E402
+from assistant.retrieve.search import Fusion, fuse  # noqa: E402
 
-WEIGHTS = (0.25, 0.5, 0.6, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+GRID = [Fusion(k=k, vector_weight=w, keyword_depth=depth)
+        for k, w, depth in itertools.product((10, 30, 60), (0.5, 0.75, 1.0, 1.5, 2.0), (10, 20, 50))]
+SPLITS = (("all", list), ("dev", development), ("held-out", held_out))
 
 
-def fused_ranking(keyword: list[str], vector: list[str], weight: float) -> list[str]:
-    scores = fuse(keyword, vector, weight)
+def fused_ranking(keyword: list[str], vector: list[str], fusion: Fusion) -> list[str]:
+    scores = fuse(keyword, vector, fusion)
     return sorted(scores, key=lambda cid: (-scores[cid], cid))
 
 
@@ -44,43 +53,40 @@ def evaluate(index: Path, embedding: str, k: int) -> None:
     print(f"[{embedding}] index: {len(summary.new)} reports new, {added} chunks re-embedded, "
           f"{time.perf_counter() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
     retriever = Retriever(ingestor.db, ingestor.vectors)
+    known = set(ingestor.db.chunk_ids())
 
     @lru_cache(maxsize=None)
     def describe(chunk_id: str) -> tuple[str, str, str]:
         chunk = ingestor.db.chunks([chunk_id])[chunk_id]
         return ingestor.db.report(chunk.report_id).source, chunk.section, chunk.text
 
-    rankings = {name: [(q, retriever.rankings(q.text, **q.filters)) for q in questions]
-                for name, questions in SETS.items()}
+    rankings = {(name, expand): [(q, retriever.rankings(q.text, expand=expand, **q.filters)) for q in questions]
+                for name, questions in SETS.items() for expand in (False, True)}
 
-    def ranks(name, questions, method) -> list:
-        chosen = set(map(id, questions))
-        return [first_answer_rank(q, [c for c in method(kw, vec) if c in known], describe)
-                for q, (kw, vec) in rankings[name] if id(q) in chosen]
+    def measure(name: str, expand: bool, split, method) -> tuple[float, float]:
+        chosen = set(map(id, split(SETS[name])))
+        return recall_and_mrr([first_answer_rank(q, [c for c in method(kw, vec) if c in known], describe)
+                               for q, (kw, vec) in rankings[name, expand] if id(q) in chosen], k)
 
-    known = set(ingestor.db.chunk_ids())
+    def development_score(fusion: Fusion) -> float:
+        return sum(sum(measure(name, False, development, lambda kw, vec: fused_ranking(kw, vec, fusion)))
+                   for name in SETS)
 
-    def score(weight: float, split) -> float:
-        return sum(sum(recall_and_mrr(ranks(n, split(qs), lambda kw, vec: fused_ranking(kw, vec, weight)), k))
-                   for n, qs in SETS.items())
-
-    best = max(WEIGHTS, key=lambda w: (score(w, development), -abs(w - 1)))
-    print(f"[{embedding}] fusion weight of the vector ranking chosen on the development half: {best} "
-          f"(configured: {ingestor.vectors.embedding.fusion_weight})")
-    for weight in WEIGHTS:
-        print(f"    weight {weight:>4}: development {score(weight, development):.3f}, "
-              f"held-out {score(weight, held_out):.3f}  (sum over sets of recall@{k} + MRR)")
+    best = max(GRID, key=lambda f: (development_score(f), -abs(f.vector_weight - 1), f.k, f.keyword_depth))
+    print(f"[{embedding}] fusion chosen on the development half (sum over sets of recall@{k} + MRR "
+          f"{development_score(best):.3f}): {best!r}; configured: {retriever.fusion!r}")
     methods = {"BM25": lambda kw, vec: kw, "vectors": lambda kw, vec: vec,
-               "fusion": lambda kw, vec: fused_ranking(kw, vec, best)}
-    for name, questions in SETS.items():
-        for label, split in (("all", list), ("dev", development), ("held-out", held_out)):
-            cells = []
-            for method_name, method in methods.items():
-                recall, mrr = recall_and_mrr(ranks(name, split(questions), method), k)
-                cells.append(f"{method_name} R@{k} {recall:.3f} MRR {mrr:.3f}")
-            print(f"[{embedding}] {name:<10} {label:<8} n={len(split(questions)):>2}: " + " | ".join(cells))
-        missed = [q.text for q, r in zip(questions, ranks(name, questions, methods["fusion"])) if not r or r > k]
-        print(f"[{embedding}] {name} missed by fusion: {missed}")
+               "fusion": lambda kw, vec: fused_ranking(kw, vec, retriever.fusion)}
+    for name in SETS:
+        for expand in (False, True):
+            for label, split in SPLITS:
+                cells = [f"{method} R@{k} {recall:.3f} MRR {mrr:.3f}" for method, (recall, mrr) in
+                         ((m, measure(name, expand, split, f)) for m, f in methods.items())]
+                print(f"[{embedding}] {name:<10} {'expanded' if expand else 'verbatim':<8} {label:<8} "
+                      f"n={len(split(SETS[name])):>2}: " + " | ".join(cells))
+        missed = [q.text for q, (kw, vec) in rankings[name, True]
+                  if (rank := first_answer_rank(q, methods["fusion"](kw, vec), describe)) is None or rank > k]
+        print(f"[{embedding}] {name} missed by the fusion: {missed}")
     ingestor.close()
 
 

@@ -53,7 +53,8 @@ class SentenceMatrix(BaseModel):
     def load(cls, folder: Path) -> SentenceMatrix:
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r" if name == "matrix" else None,
                                 allow_pickle=False) for name in _ARRAYS}
-        return cls(**arrays)
+        # a plain array over the mapped pages: slices of a np.memmap are memmaps, each made slowly
+        return cls(**{**arrays, "matrix": np.asarray(arrays["matrix"])})
 
     def rows_of(self) -> dict[str, np.ndarray]:
         """Each chunk's rows of the matrix."""

@@ -24,6 +24,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from assistant.config import Settings
+from assistant.errors import ConfigurationError
 from assistant.models import NarrativeChunk
 from assistant.store.embeddings import embedding_for
 from assistant.store.passages import sentences
@@ -36,7 +37,7 @@ QUERY_CACHE = 256
 HNSW = {"space": "cosine", "ef_construction": 400, "ef_search": 400, "max_neighbors": 48}
 
 
-class EmbeddingMismatch(ValueError):
+class EmbeddingMismatch(ConfigurationError):
     """The collection was built by a different embedding than the one configured."""
 
 
