@@ -153,7 +153,7 @@ for query in ("好差评主动评价率", "政务新媒体"):
     cpu, wall = time.process_time(), time.perf_counter()
     retriever.search(query)
     times.append(f"{1000 * (time.perf_counter() - wall):.0f} ms wall, {1000 * (time.process_time() - cpu):.0f} ms CPU")
-print(f"new process: first search {times[0]} (jieba's dictionary loads on the first query), second {times[1]}")
+print(f"new process: first search {times[0]} (search indexes and dictionary entries mapped from disk), second {times[1]}")
 """
 
 

@@ -21,7 +21,7 @@ from assistant.models import SearchHit
 from assistant.retrieve.cache import GenerationCache
 from assistant.retrieve.expansion import official_words
 from assistant.retrieve.nearest import NearestPassages
-from assistant.retrieve.tokenize import tokenize
+from assistant.retrieve.tokenize import tokenize_query
 from assistant.store import IndexDatabase, NarrativeVectors
 
 CANDIDATES = 50
@@ -122,7 +122,7 @@ class Retriever:
             if not allowed:
                 return [], []
         keyword_index, nearest = self.indexes()
-        tokens = query_tokens(query) if expand else tokenize(query)
+        tokens = query_tokens(query) if expand else tokenize_query(query)
         return (keyword_index.ranked(tokens, allowed, section, CANDIDATES),
                 nearest.ranked(self.vectors.embed_query(query), allowed, section, CANDIDATES))
 
@@ -154,7 +154,7 @@ class Retriever:
 def query_tokens(query: str) -> list[str]:
     """The query's BM25 tokens, with those of the reports' wording for the reviewer's words in it
     (`assistant.retrieve.expansion`)."""
-    return tokenize(query) + tokenize(" ".join(official_words(query)))
+    return tokenize_query(query) + tokenize_query(" ".join(official_words(query)))
 
 
 def fuse(keyword: list[str], vector: list[str], fusion: Fusion) -> dict[str, float]:
