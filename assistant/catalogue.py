@@ -100,7 +100,16 @@ ACTIVE_ROWS_2019: list[ActiveRow] = [
 
 SIGNED_KEYS = {"active.licensing.change", "active.other_mgmt_service.change", "active.punishment.change",
                "active.coercion.change", "active.admin_fee.change"}
+ALT_SCOPE_PREFIX = "alt_scope."
+"""Section 三 printed a second time for another scope (本级 / 全区): kept under this prefix."""
+EXTRA_ACTIVE_PREFIX = "active.extra."
+"""Provincial extra rows of section 二: `active.extra.<n>.<column>`, n in report order."""
 DECIMAL_KEYS = {"active.admin_fee.amount_10k_yuan", "active.procurement.amount_10k_yuan"}
+
+
+def _active_column_labels() -> dict[str, str]:
+    """Every section 二 column name with its label (the columns an extra row borrows from its table)."""
+    return {column: label for row in ACTIVE_ROWS_2021 + ACTIVE_ROWS_2019 for column, label in row.columns}
 
 
 def active_rows(template: str) -> list[ActiveRow]:
@@ -143,6 +152,11 @@ def single_other_row(template: str, keys) -> bool:
 
 def key_label(key: str) -> str:
     """Chinese label of a key, for messages a reviewer pastes into a memo."""
+    if key.startswith(ALT_SCOPE_PREFIX):
+        return f"另一口径表格·{key_label(key.removeprefix(ALT_SCOPE_PREFIX))}"
+    if key.startswith(EXTRA_ACTIVE_PREFIX):
+        number, column = key.removeprefix(EXTRA_ACTIVE_PREFIX).split(".")
+        return f"省级增设第{number}行·{_active_column_labels()[column]}"
     parts = key.split(".")
     if parts[0] == "requests":
         row, column = ".".join(parts[1:-1]), parts[-1]

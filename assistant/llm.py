@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
-from collections.abc import Callable
 
 import openai
 from langchain_core.prompts import PromptTemplate
@@ -84,7 +83,7 @@ class ChatModel:
         return Budget(self.settings.llm_timeout * ATTEMPTS)
 
     def complete(self, messages: list[dict], tools: Optional[list[dict]] = None,
-                 on_token: Optional[Callable[[str], None]] = None, budget: Optional[Budget] = None) -> Reply:
+                 budget: Optional[Budget] = None) -> Reply:
         """One streamed completion, tool-call fragments reassembled, within the timeout per attempt
         and `budget` (default: a fresh one) for all attempts and backoffs together."""
         budget = budget or self.budget()
@@ -95,7 +94,7 @@ class ChatModel:
             if seconds <= 0:
                 break
             try:
-                return self._attempt(request, seconds, on_token)
+                return self._attempt(request, seconds)
             except _Retryable as retry:
                 pause = max(retry.pause, BACKOFF[min(attempt, len(BACKOFF) - 1)])
                 if attempt == ATTEMPTS - 1 or pause >= budget.remaining():
@@ -103,7 +102,7 @@ class ChatModel:
                 time.sleep(pause)
         raise ModelFailure(f"大模型服务超时（总时限{budget.seconds:g}秒已用完）")
 
-    def _attempt(self, request: dict, seconds: float, on_token: Optional[Callable[[str], None]]) -> Reply:
+    def _attempt(self, request: dict, seconds: float) -> Reply:
         """One request that ends, stream included, within `seconds`. A worker thread reads the
         stream; this thread stops waiting at the deadline, and the worker then closes the stream at
         its next chunk (or its own read timeout, no longer than `seconds`, ends it)."""
@@ -129,8 +128,6 @@ class ChatModel:
             delta = item.choices[0].delta
             if delta.content:
                 reply.content += delta.content
-                if on_token:
-                    on_token(delta.content)
             for call in delta.tool_calls or []:
                 slot = calls.setdefault(call.index, {"id": "", "name": "", "arguments": ""})
                 slot["id"] = call.id or slot["id"]

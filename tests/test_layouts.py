@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.catalogue import key_label
 from assistant.check import check_report
 from assistant.load import decode_bytes
 from assistant.models import CellStatus
 from assistant.parse import extract
+from assistant.render.text import render_report
 from conftest import sample
 from layouts import tables_cell_lines, tables_inline, tables_markdown, with_tables
 from test_seed_figures import SEED_EXPECTATIONS
@@ -84,6 +86,11 @@ def test_provincial_extra_rows_in_section_two_do_not_shift_the_standard_keys():
               "active.extra.2.decisions": 7}
     assert report.figures == expected["figures"] | extras
     assert report.cell("active.extra.2.decisions").note == "省级增设行“行政给付”"
+    assert key_label("active.extra.1.repealed") == "省级增设第1行·本年废止件数"
+    shown = render_report(report, columns=200).split("\n")
+    title = shown.index("二、主动公开·省级增设行“其他文件”")
+    assert shown[title + 1].split() == ["本年制发件数", "本年废止件数", "现行有效件数"]
+    assert shown[title + 2].split() == ["增设第1行", "4", "1", "9"]
     markdown = tables_markdown("2021", expected["figures"])
     markdown["二"] = markdown["二"].replace("| 行政强制 | 0 |", "| 行政强制 | 0 |\n| 行政给付 | 7 |")
     assert reprinted("001", markdown).figures == expected["figures"] | {"active.extra.1.decisions": 7}
@@ -131,6 +138,12 @@ def test_tables_for_the_body_and_for_the_whole_area_are_both_read(order):
     assert alternative == {k: v for k, v in _whole_area(expected["figures"]).items() if k.startswith("requests.")}
     assert report.cell("alt_scope.requests.new.natural").note == "全区表格（本报告口径为本级）"
     assert report.value("alt_scope.requests.new.natural") == 41
+    assert key_label("alt_scope.requests.new.natural") == "另一口径表格·一、本年新收政府信息公开申请数量·自然人"
+    shown = render_report(report, columns=200).split("\n")
+    title = shown.index("三、另一口径：全区表格（本报告口径为本级）")
+    assert shown[title + 2].split()[-8:] == ["一、本年新收政府信息公开申请数量", "41", *map(str, [
+        report.value(f"alt_scope.requests.new.{c}") for c in ("commercial", "research", "social", "legal", "other_org",
+                                                               "total")])]
     assert not [f for f in check_report(report) if f.severity == "error"]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Optional
-from collections.abc import Callable
 
 from assistant.answer.agreement import disagreements, honest_answer
 from assistant.answer.evidence import Evidence, finalize
@@ -30,7 +29,7 @@ class Assistant:
     def understand(self, text: str) -> Question:
         return parse_question(text, entities_of(self.db), self.today)
 
-    def ask(self, text: str, on_token: Optional[Callable[[str], None]] = None, body: Optional[str] = None,
+    def ask(self, text: str, body: Optional[str] = None,
             region: Optional[str] = None, year: Optional[int] = None) -> Answer:
         """Answer a question; body, region and year (e.g. the app's filters) apply when it names none."""
         question = self.understand(text)
@@ -42,7 +41,7 @@ class Assistant:
             question.years = [year]
         note = None
         if self.settings.llm_model:
-            answered, note = LLMAnswerer(self.db, self.retriever, self.settings, self.offline).answer(question, on_token)
+            answered, note = LLMAnswerer(self.db, self.retriever, self.settings, self.offline).answer(question)
             if answered is not None:
                 return answered
         return self.answer_offline(question, note)

@@ -13,7 +13,6 @@ API keys never appear in answers or notes.
 from __future__ import annotations
 
 from typing import Optional
-from collections.abc import Callable
 
 from assistant.answer.evidence import Evidence, Finalized, finalize
 from assistant.answer.offline import OfflineComposer
@@ -37,7 +36,7 @@ class LLMAnswerer:
         self.offline = offline
         self.model = ChatModel(settings)
 
-    def answer(self, question: Question, on_token: Optional[Callable[[str], None]] = None) -> tuple[Optional[Answer], Optional[str]]:
+    def answer(self, question: Question) -> tuple[Optional[Answer], Optional[str]]:
         """(verified LLM answer, None), or (None, the reason the offline answer is used instead)."""
         evidence = Evidence()
         tools = ToolBox(self.db, self.retriever, evidence)
@@ -50,13 +49,13 @@ class LLMAnswerer:
         ]
         budget = self.model.budget()
         try:
-            draft = self._converse(messages, tools, on_token, budget)
+            draft = self._converse(messages, tools, budget)
             final = finalize(draft, evidence)
             problems = self._problems(final, question, tools)
             if problems:
                 messages += [{"role": "assistant", "content": draft},
                              {"role": "user", "content": prompt("ask_repair").format(problems="\n".join(problems[:10]))}]
-                draft = self._converse(messages, tools, on_token, budget, allow_tools=False)
+                draft = self._converse(messages, tools, budget, allow_tools=False)
                 final = finalize(draft, evidence)
                 problems = self._problems(final, question, tools)
             if problems:
@@ -69,9 +68,9 @@ class LLMAnswerer:
     def _problems(self, final: Finalized, question: Question, tools: ToolBox) -> list[str]:
         return verify(final, self.db, question) + claim_problems(final, question, self.db, tools.instructions)
 
-    def _converse(self, messages: list[dict], tools: ToolBox, on_token, budget: Budget, allow_tools: bool = True) -> str:
+    def _converse(self, messages: list[dict], tools: ToolBox, budget: Budget, allow_tools: bool = True) -> str:
         for _ in range(MAX_TOOL_ROUNDS):
-            reply = self.model.complete(messages, SCHEMAS if allow_tools else None, on_token, budget)
+            reply = self.model.complete(messages, SCHEMAS if allow_tools else None, budget)
             if not reply.tool_calls:
                 if not reply.content.strip():
                     raise ModelFailure("大模型返回了空回答")

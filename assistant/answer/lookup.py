@@ -14,7 +14,6 @@ from assistant.answer.evidence import DerivedRef, Evidence, FigureRef
 from assistant.answer.metrics import Metric, spoken_label
 from assistant.check.problems import problem_clauses
 from assistant.models import Number
-from assistant.parse.instructions import instruction_spans, overlaps_instruction
 from assistant.store import IndexDatabase, StoredReport
 
 
@@ -126,8 +125,7 @@ def problem_passages(db: IndexDatabase, evidence: Evidence, report: StoredReport
     """Quoted problem clauses of the report's section 五, with markers (not clauses reading as
     instructions to an assistant); its first passage when the section names no concrete problem."""
     chunks = db.section_chunks(report.id, "五")
-    found = [(chunk, clause.group(0).strip()) for chunk in chunks for planted in [instruction_spans(chunk.text)]
-             for clause in problem_clauses(chunk.text) if not overlaps_instruction(planted, *clause.span())]
+    found = [(chunk, clause.group(0).strip()) for chunk in chunks for clause in problem_clauses(chunk.text)]
     if not found and chunks:
         found = [(chunks[0], chunks[0].text.strip())]
     markers = []

@@ -12,6 +12,7 @@ import re
 
 from assistant.check.evidence import quote
 from assistant.models import Evidence, Finding, Report
+from assistant.parse.instructions import instruction_spans, overlaps_instruction
 from assistant.parse.problem_lists import Item, split_section
 
 _PROBLEM = re.compile(r"不足|有待|不够|欠缺|薄弱|不高|不强|滞后|不到位|不完善|不规范|不及时|不丰富|单一|参差不齐|"
@@ -38,9 +39,13 @@ MAX_QUOTED = 4
 
 
 def problem_clauses(text: str) -> list[re.Match]:
-    """Clauses that name a concrete shortcoming (a problem marker plus a subject, not boilerplate)."""
+    """Clauses that name a concrete shortcoming (a problem marker plus a subject, not boilerplate);
+    a clause of a passage reading as an instruction to an assistant is no problem the body states."""
+    planted = instruction_spans(text)
     found = []
     for clause in _CLAUSE.finditer(text):
+        if overlaps_instruction(planted, *clause.span()):
+            continue
         body = _HEADING.sub("", clause.group(0)).strip(" ，,:：")
         if len(body) >= 8 and _PROBLEM.search(body) and not _GENERIC.fullmatch(body):
             found.append(clause)

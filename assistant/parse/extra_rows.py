@@ -52,7 +52,7 @@ def extra_active_cells(document: DecodedText, text: str, span: tuple[int, int], 
             continue
         number += 1
         for (column, _), reading in zip(columns, readings):
-            cells.append(Cell(key=f"active.extra.{number}.{column}", value=reading.value, raw=reading.raw,
+            cells.append(Cell(key=f"{catalogue.EXTRA_ACTIVE_PREFIX}{number}.{column}", value=reading.value, raw=reading.raw,
                               line=document.line_of(reading.offset), offset=reading.offset, status=reading.status,
                               note=f"省级增设行“{token}”" + (f"；{reading.note}" if reading.note else "")))
         index += len(columns)

@@ -2,7 +2,7 @@
 
 Government reports sometimes give both tables, each under a caption naming its scope. Both are read:
 the table of the report's own scope supplies the standard `requests.*` keys, the other is kept under
-`ALT_SCOPE_PREFIX` with its scope named in every cell's note. The report's own scope is 本级 (what the
+`catalogue.ALT_SCOPE_PREFIX` with its scope named in every cell's note. The report's own scope is 本级 (what the
 body itself handled) unless its title names the whole area ('全区政府信息公开工作年度报告').
 """
 
@@ -14,7 +14,6 @@ from typing import Optional
 
 from assistant.parse.normalize import compact
 
-ALT_SCOPE_PREFIX = "alt_scope."
 _SCOPE = re.compile(r"本级|本机关|全(?:区|市|县|省|镇|乡|旗|街道|系统)")
 _CAPTION_MAX = 60
 

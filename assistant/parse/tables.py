@@ -16,7 +16,7 @@ from assistant.parse.cell_values import CellReading
 from assistant.parse.extra_rows import extra_active_cells
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowSpec, locate_rows, read_row
-from assistant.parse.scopes import ALT_SCOPE_PREFIX, own_part, scope_parts
+from assistant.parse.scopes import own_part, scope_parts
 from assistant.parse.segment import Column
 from assistant.parse.solve import Equation, Hint, Resolution, resolve
 
@@ -93,7 +93,7 @@ def read_requests(document: DecodedText, text: str, span: tuple[int, int], templ
     for index, part in enumerate(parts):
         if index != own:
             note = f"{part.scope}表格（本报告口径为{parts[own].scope}）"
-            cells += [cell.model_copy(update={"key": ALT_SCOPE_PREFIX + cell.key, "note": "；".join(filter(None, [note, cell.note]))})
+            cells += [cell.model_copy(update={"key": catalogue.ALT_SCOPE_PREFIX + cell.key, "note": "；".join(filter(None, [note, cell.note]))})
                       for cell in _request_table(document, text, part.span, template, ())]
     return cells
 

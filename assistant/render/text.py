@@ -76,17 +76,43 @@ def render_report(report: Report, columns: int = DEFAULT_COLUMNS) -> str:
     for row in catalogue.active_rows(used):
         lines += _grid(f"二、主动公开·{row.label}", [label for _, label in row.columns],
                        [(row.label, [report.cell(f"{row.stem}.{c}") for c, _ in row.columns])], columns)
+    for stem, cells in _prefixed_rows(report, catalogue.EXTRA_ACTIVE_PREFIX).items():
+        lines += _grid(f"二、主动公开·{_note_head(cells)}", [key_label(c.key).split("·")[-1] for c in cells],
+                       [(f"增设第{stem}行", cells)], columns)
     lines.append("")
-    lines += _grid("三、收到和处理政府信息公开申请情况", [label for _, label in catalogue.APPLICANT_COLUMNS],
-                   [(label, [report.cell(f"requests.{row}.{c}") for c, _ in catalogue.APPLICANT_COLUMNS])
-                    for row, label in catalogue.request_rows(used, catalogue.single_other_row(used, report.figures))],
-                   columns)
+    lines += _request_grid(report, used, "三、收到和处理政府信息公开申请情况", "", columns)
+    alternative = [c for c in report.cells if c.key.startswith(catalogue.ALT_SCOPE_PREFIX)]
+    if alternative:
+        lines.append("")
+        lines += _request_grid(report, used, f"三、另一口径：{_note_head(alternative)}", catalogue.ALT_SCOPE_PREFIX,
+                               columns)
     lines.append("")
     lines += _grid("四、行政复议、行政诉讼情况", [label for _, label in catalogue.APPEAL_OUTCOMES],
                    [(label, [report.cell(f"appeals.{group}.{o}") for o, _ in catalogue.APPEAL_OUTCOMES])
                     for group, label in catalogue.APPEAL_GROUPS], columns)
     lines += ["", *wrap("图例：空=空白未填  缺=表格中缺失  ?=连写数字无法唯一拆分  *=数字带单位或格式有误", columns)]
     return "\n".join(lines)
+
+
+def _request_grid(report: Report, template: str, title: str, prefix: str, columns: int) -> list[str]:
+    single_other = catalogue.single_other_row(template, report.figures)
+    return _grid(title, [label for _, label in catalogue.APPLICANT_COLUMNS],
+                 [(label, [report.cell(f"{prefix}requests.{row}.{c}") for c, _ in catalogue.APPLICANT_COLUMNS])
+                  for row, label in catalogue.request_rows(template, single_other)], columns)
+
+
+def _prefixed_rows(report: Report, prefix: str) -> dict[str, list[Cell]]:
+    """Cells under `prefix` grouped by the key part after it ('active.extra.2.issued' → '2'), in order."""
+    rows: dict[str, list[Cell]] = {}
+    for cell in report.cells:
+        if cell.key.startswith(prefix):
+            rows.setdefault(cell.key.removeprefix(prefix).split(".")[0], []).append(cell)
+    return rows
+
+
+def _note_head(cells: list[Cell]) -> str:
+    """What the parser said the cells are (their note's first clause: the row or the table's scope)."""
+    return (cells[0].note or "").split("；")[0]
 
 
 def render_findings(checked: CheckedReport) -> str:
