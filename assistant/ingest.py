@@ -115,9 +115,14 @@ class Ingestor:
         else:
             with index_write_lock(self.settings.index_dir):
                 summary = self._ingest(paths, progress, show_bar)
+        from chromadb.errors import InternalError
+
         from assistant.retrieve import Retriever  # the search stack, only once the writing is done
 
-        Retriever(self.db, self.vectors).indexes()
+        try:
+            Retriever(self.db, self.vectors).indexes()
+        except InternalError:  # a Chroma server still persisting another client's writes: the next search makes them
+            pass
         return summary
 
     def _ingest(self, paths: Iterable[str | Path], progress: Optional[Callable[[int, int], None]],

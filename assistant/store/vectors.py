@@ -21,7 +21,7 @@ import hashlib
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 
 from assistant.config import Settings
 from assistant.errors import ConfigurationError
@@ -88,11 +88,17 @@ class NarrativeVectors:
                                    embeddings=self._vectors([row[1] for row in batch]))
 
     def _vectors(self, texts: list[str]) -> list[np.ndarray]:
-        """Embeddings of the texts: those already stored are read back, the others computed once."""
+        """Embeddings of the texts: those already stored are read back, the others computed once.
+        Reading back is only a saving: a Chroma server that cannot read its vectors yet (another
+        client's first write to a new collection is still being persisted: "Nothing found on disk")
+        gets them all computed."""
         hashes = [_text_hash(text) for text in texts]
         known: dict[str, np.ndarray] = {}
-        found = self.collection.get(where={"text_hash": {"$in": sorted(set(hashes))}},
-                                    include=["embeddings", "metadatas"])
+        try:
+            found = self.collection.get(where={"text_hash": {"$in": sorted(set(hashes))}},
+                                        include=["embeddings", "metadatas"])
+        except InternalError:
+            found = {"embeddings": [], "metadatas": []}
         for vector, meta in zip(found["embeddings"], found["metadatas"]):
             known[meta["text_hash"]] = np.asarray(vector, dtype=np.float32)
         new = {h: text for h, text in zip(hashes, texts) if h not in known}
