@@ -23,6 +23,22 @@ Severity = Literal["error", "warning", "info"]
 _NEWLINE = re.compile("\n")
 
 
+# Written by the OCR loader before a table cell's text when tesseract's readings of it are unsure
+# ('〔识别存疑〕1/7': the counts it may be); the parser never takes such a cell as printed.
+UNSURE_MARK = "〔识别存疑〕"
+
+
+class OcrCell(BaseModel):
+    """A table cell read by OCR: where its text starts in the decoded text, and where it is on the scan."""
+
+    model_config = ConfigDict(frozen=True)
+
+    offset: int
+    page: int
+    box: tuple[int, int, int, int]
+    confidence: float
+
+
 class DecodedText(BaseModel):
     """A report's text as decoded from its file, before any normalisation."""
 
@@ -32,6 +48,7 @@ class DecodedText(BaseModel):
     encoding: str
     text: str
     page_starts: list[int] = Field(default_factory=list)
+    ocr_cells: list[OcrCell] = Field(default_factory=list)
     _line_starts: list[int] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, __context: object) -> None:
@@ -46,6 +63,19 @@ class DecodedText(BaseModel):
         start = starts[line - 1]
         end = starts[line] - 1 if line < len(starts) else len(self.text)
         return self.text[start:end].rstrip("\r")
+
+    @property
+    def read_by_ocr(self) -> bool:
+        """The text was recognised from page images (a scan), so every figure deserves a look."""
+        return self.encoding == "ocr"
+
+    def ocr_cell_at(self, offset: int) -> Optional[OcrCell]:
+        """The OCR'd table cell whose text holds this offset (its page and box on the scan)."""
+        starts = [cell.offset for cell in self.ocr_cells]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0 or self.line_of(starts[index]) != self.line_of(offset):
+            return None
+        return self.ocr_cells[index]
 
     @property
     def line_count(self) -> int:

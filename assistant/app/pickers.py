@@ -37,7 +37,7 @@ def pick_report(key: str) -> Optional[Picked]:
             report = db.load_report(choices[label])
             return Picked(report, db.findings(choices[label]), previous_in_index(report, db), Path(report.source).name)
         return None
-    upload = st.file_uploader("上传年度报告（TXT、Markdown、HTML、DOCX、PDF，50 MB 以内）", type=UPLOAD_TYPES,
+    upload = st.file_uploader("上传年度报告（TXT、Markdown、HTML、DOCX、DOC/WPS、PDF、扫描件图片 PNG/JPG，50 MB 以内）", type=UPLOAD_TYPES,
                               key=f"{key}_upload")
     if upload is None:
         return None

@@ -12,6 +12,7 @@ from assistant.app.pickers import pick_report
 from assistant.app.source_view import CONTEXT, escape, numbered_lines, report_label
 from assistant.check.evidence import fmt
 from assistant.draft.memo import RULE_NAMES, plain_wording
+from assistant.draft.memo_document import OCR_NOTICE
 from assistant.draft.official_tables import OfficialTable, official_tables
 from assistant.models import CellStatus, Finding, Report
 
@@ -33,6 +34,8 @@ def render() -> None:
     st.subheader(f"{report_label(meta.body, meta.year, picked.name)} 政府信息公开工作年度报告")
     st.markdown(f"**机关**：{meta.body or '未识别'}　**年度**：{meta.year or '未识别'}　"
                 f"**表格格式**：{_TEMPLATES.get(meta.template or '', '未识别')}　**来源文件**：{escape(picked.name)}")
+    if report.document.read_by_ocr:
+        st.info(OCR_NOTICE)
     st.markdown("**核对结果**：" + " ".join(
         f":{colour}-badge[{label} {sum(f.severity == s for f in findings)}]" for s, (label, colour) in SEVERITIES.items()))
     flagged = {key for f in findings if f.severity in ("error", "warning") for key in f.keys}

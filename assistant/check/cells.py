@@ -11,7 +11,7 @@ from itertools import groupby
 
 from assistant.catalogue import KeyEquation, key_label
 from assistant.check.arithmetic import RULE_NAMES, blocked_equations, holds_with_blanks_as_zero
-from assistant.check.evidence import cell_evidence
+from assistant.check.evidence import cell_evidence, fmt
 from assistant.models import Cell, CellStatus, Evidence, Finding, Report
 
 _TABLE_NAMES = {"active": "第二部分（主动公开）", "requests": "第三部分（依申请）", "appeals": "第四部分（复议诉讼）"}
@@ -26,13 +26,26 @@ def check_cells(report: Report) -> list[Finding]:
                 rule="CELL_NOT_NUMBER", severity="warning", keys=[cell.key], evidence=[cell_evidence(report, cell)],
                 message=f"“{key_label(cell.key)}”填写为“{cell.raw}”：{cell.note}。应填写不带单位的非负整数。"))
         elif cell.status == CellStatus.AMBIGUOUS:
-            findings.append(Finding(
-                rule="CELL_AMBIGUOUS", severity="warning", keys=[cell.key], evidence=[cell_evidence(report, cell)],
-                message=(f"“{key_label(cell.key)}”所在行的数字连在一起（{cell.raw}），无法唯一拆分，"
-                         f"可能为{'、'.join(str(v) for v in cell.candidates)}；请对照原件人工确认。")))
+            message = (_ocr_unsure(report, cell) if report.document.read_by_ocr else
+                       f"“{key_label(cell.key)}”所在行的数字连在一起（{cell.raw}），无法唯一拆分，"
+                       f"可能为{'、'.join(str(v) for v in cell.candidates)}；请对照原件人工确认。")
+            findings.append(Finding(rule="CELL_AMBIGUOUS", severity="warning", keys=[cell.key],
+                                    evidence=[cell_evidence(report, cell)], message=message))
     for table, cells in groupby(report.cells, key=lambda c: c.key.split(".")[0]):
         findings.extend(_table_gaps(report, table, list(cells)))
     return findings
+
+
+def _ocr_unsure(report: Report, cell: Cell) -> str:
+    """A scanned report's cell left null: where it is on the scan and what it may have been read as."""
+    page = report.document.page_of(cell.line)
+    box = report.document.ocr_cell_at(cell.offset)
+    where = f"扫描件第{page}页" if page else "扫描件"
+    if box is not None:
+        where += f"（图像坐标 {box.box[0]},{box.box[1]}–{box.box[2]},{box.box[3]}）"
+    read_as = "、".join(fmt(v) for v in cell.candidates) or "无法辨认"
+    return (f"“{key_label(cell.key)}”（{where}）{cell.note}，识别为{read_as}，未采用；"
+            "请对照扫描件人工确认。")
 
 
 def _table_gaps(report: Report, table: str, cells: list[Cell]) -> list[Finding]:

@@ -110,6 +110,7 @@ class Memo(BaseModel):
     verdict: str
     findings: list[MemoFinding]
     assessment: Optional[ProblemsAssessment]
+    read_by_ocr: bool = False
     report: Report = Field(exclude=True)
 
 
@@ -130,7 +131,7 @@ def build_memo(report: Report, findings: list[Finding], previous: Optional[Repor
     source = source_name or Path(report.source).name
     return Memo(title=memo_title(meta, source), source=source, body=meta.body,
                 year=meta.year, template=meta.template, verdict=verdict, findings=memo_findings,
-                assessment=assess_problems(report, previous), report=report)
+                assessment=assess_problems(report, previous), read_by_ocr=report.document.read_by_ocr, report=report)
 
 
 def _memo_finding(report: Report, finding: Finding) -> MemoFinding:

@@ -13,6 +13,10 @@ _TEMPLATES = {"2021": "2021年格式（国办公开办函〔2021〕30号）", "2
 _CHINESE_ORDINALS = "一二三四五六七八九十"
 
 
+OCR_NOTICE = ("该报告为扫描件，表格和正文由文字识别（OCR）读取；识别存疑或不满足表格勾稽关系的单元格未采用，"
+              "已列为需核实事项，请对照扫描件核对。")
+
+
 def memo_document(memo: Memo) -> Document:
     """Numbered as official documents are (一、 / （一） / 1.), each level without gaps; rule ids
     only in the last appendix, so everything above it can be pasted as it is."""
@@ -22,6 +26,8 @@ def memo_document(memo: Memo) -> Document:
     year = f"{memo.year}年" if memo.year else ""
     document.add(Paragraph(f"经审查你单位{year}政府信息公开工作年度报告（来源文件：{memo.source}；表格格式："
                            f"{_TEMPLATES.get(memo.template or '', '未识别')}），现提出审查意见如下。"))
+    if memo.read_by_ocr:
+        document.add(Paragraph(OCR_NOTICE))
     document.add(Heading(1, "一、总体意见"), Paragraph(memo.verdict))
     document.add(Heading(1, "二、发现的问题"))
     severities = [s for s in SEVERITY_TITLES if any(f.severity == s for f in memo.findings)]

@@ -1,6 +1,6 @@
 """Stage 1: turn a file on disk into decoded text (`DecodedText`), whatever format it came in.
 
-The format is recognised from the content first (PDF, ZIP and OLE2 signatures, HTML markup) and the
+The format is recognised from the content first (PDF, ZIP, OLE2, PNG and JPEG signatures, HTML markup) and the
 file extension second, because reports are often saved under the wrong extension.
 """
 
@@ -12,12 +12,13 @@ from pathlib import Path
 from assistant.errors import InputError
 from assistant.load.docx import docx_to_text
 from assistant.load.html import html_to_text
+from assistant.load.ocr import IMAGE_SUFFIXES, image_to_text, is_image
 from assistant.load.legacy_word import LEGACY_WORD_SUFFIXES, is_ole2, legacy_word_to_text
 from assistant.load.pdf import pdf_to_text
 from assistant.load.text import MAX_BYTES, decode_bytes
 from assistant.models import DecodedText
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf"} | LEGACY_WORD_SUFFIXES
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf"} | LEGACY_WORD_SUFFIXES | IMAGE_SUFFIXES
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|table|p)[\s>]", re.I | re.S)
 
 
@@ -44,6 +45,8 @@ def load_bytes(data: bytes, source: str, suffix: str = "") -> DecodedText:
         return pdf_to_text(data, source)
     if data.startswith(b"PK\x03\x04"):
         return docx_to_text(data, source)
+    if is_image(data):
+        return image_to_text(data, source)
     if is_ole2(data):
         return legacy_word_to_text(data, source, suffix)
     if suffix == ".docx":

@@ -1,4 +1,5 @@
 """PDFs with a text layer (pdfplumber): text and ruled tables in reading order, page by page.
+A PDF without one (a scan) goes to OCR (`ocr`).
 
 Ruled tables are located by position and written as pipe rows; the text around them is written
 line by line, with visually wrapped lines joined back into paragraphs so that a sentence broken
@@ -17,6 +18,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from assistant.errors import InputError
 from assistant.load.grid import cell_text, pipe_rows
+from assistant.load.ocr import scanned_pdf_to_text
 from assistant.models import DecodedText
 
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d+[-—\s]*$|^第\s*\d+\s*页")
@@ -35,7 +37,7 @@ def pdf_to_text(data: bytes, source: str) -> DecodedText:
         except Exception as error:  # a page that pdfminer cannot decode spoils the whole document
             raise InputError(source, f"PDF 内容无法解析（{type(error).__name__}）") from None
     if not any(any(re.search(r"[\u4e00-\u9fff]", line) for line in page) for page in pages):
-        raise InputError(source, "PDF 没有文字层（可能是扫描件），请先进行文字识别（OCR）后再提交")
+        return scanned_pdf_to_text(data, source)
     lines: list[str] = []
     page_starts: list[int] = []
     for page in pages:

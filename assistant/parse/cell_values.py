@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.models import CellStatus, Number
+from assistant.models import UNSURE_MARK, CellStatus, Number
 
 BLANK_MARKS = {"", "-", "/", "\\", "--", "无", "空", "—", "――"}
+OCR_UNSURE_NOTE = "文字识别（OCR）结果存疑"
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<unit>万元|元|个|件|项|条|家|次|%)?$")
 
@@ -35,6 +36,8 @@ def read_cell(raw: str, offset: int, *, signed: bool = False, decimal: bool = Fa
     text = raw.strip()
     if text in BLANK_MARKS:
         return CellReading(text, offset, None, CellStatus.BLANK)
+    if text.startswith(UNSURE_MARK):
+        return CellReading(text, offset, None, CellStatus.AMBIGUOUS, OCR_UNSURE_NOTE)
     squeezed = _SPACE.sub("", text)
     match = _NUMBER.match(squeezed)
     if match is None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from assistant.models import DecodedText, Report, ReportMeta, SectionSpan
 from assistant.parse import meta, narrative, tables
 from assistant.parse.normalize import normalize
+from assistant.parse.ocr_cells import settle_ocr_cells
 from assistant.parse.sections import find_headings
 
 
@@ -38,6 +39,8 @@ def extract(document: DecodedText, prior: Sequence[tuple[str, float]] = ()) -> R
     cells += tables.read_active(document, text, spans.get("二", missing_span), template, [*stated, *prior])
     cells += tables.read_requests(document, text, spans.get("三", missing_span), template, stated, report_meta.title)
     cells += tables.read_appeals(document, text, spans.get("四", missing_span), stated)
+    if document.read_by_ocr:
+        cells = settle_ocr_cells(cells, template)
     return Report(source=document.source, meta=report_meta, cells=cells, sections=sections,
                   statements=statements, document=document, normalized=text)
 
