@@ -21,7 +21,7 @@ from pathlib import Path
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from assistant.errors import StoreError
+from assistant.errors import ConfigurationError, StoreError
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("audit: 已中断", file=sys.stderr)
         return 130
+    except ConfigurationError as error:
+        print(f"audit: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -24,6 +24,7 @@ class Settings(BaseModel):
     index_dir: Path = DEFAULT_INDEX
     database_url: Optional[str] = Field(default_factory=_database_url_from_env, repr=False)
     chroma_url: Optional[str] = None
+    embedding: Literal["e5", "hashing"] = "hashing"
     embedding_model: Optional[str] = None
     llm_model: Optional[str] = None
     llm_timeout: float = 60.0
@@ -37,6 +38,7 @@ class Settings(BaseModel):
             index_dir=Path(index_dir or env.get("AUDIT_INDEX") or DEFAULT_INDEX),
             database_url=_database_url_from_env(),
             chroma_url=env.get("AUDIT_CHROMA_URL") or None,
+            embedding=env.get("AUDIT_EMBEDDING") or "hashing",
             embedding_model=env.get("AUDIT_EMBEDDING_MODEL") or None,
             llm_model=env.get("AUDIT_LLM_MODEL") or None,
             llm_timeout=float(env.get("AUDIT_LLM_TIMEOUT") or 60),

@@ -1,5 +1,5 @@
-"""The exception types users see, each reported as a single readable line: bad input, and an index
-database that cannot be used."""
+"""The exception types users see, each reported as a single readable line: bad input, an index
+database that cannot be used, and a configuration the index cannot be used with."""
 
 
 class InputError(Exception):
@@ -18,3 +18,8 @@ class InputError(Exception):
 class StoreError(Exception):
     """The index database cannot be used as it is (unreachable, or written by a newer program); its
     message is one line for the user."""
+
+
+class ConfigurationError(Exception):
+    """The configured environment cannot serve the index (an embedding that is not installed, or
+    one that differs from the index's); its message says what to do."""

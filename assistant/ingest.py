@@ -131,9 +131,19 @@ class Ingestor:
                show_bar: bool = False, actor: Optional[str] = None) -> IngestSummary:
         """Files are hashed here (unchanged ones skipped), read and checked by worker processes
         (`jobs`, default all cores), and written here one by one in input order. Each stored report is
-        recorded in the activity log as ingested by `actor` (default: the local user)."""
+        recorded in the activity log as ingested by `actor` (default: the local user). The search indexes
+        of the resulting generation are made at the end, so that the next search loads them from disk."""
         with self._exclusive():
-            return self._ingest(paths, progress, show_bar, actor or local_user())
+            summary = self._ingest(paths, progress, show_bar, actor or local_user())
+        from chromadb.errors import InternalError
+
+        from assistant.retrieve import Retriever  # the search stack, only once the writing is done
+
+        try:
+            Retriever(self.db, self.vectors).indexes()
+        except InternalError:  # a Chroma server still persisting another client's writes: the next search makes them
+            pass
+        return summary
 
     def delete(self, report_id: int, actor: Optional[str] = None) -> Optional[StoredDeletion]:
         """Remove a report from both stores (recorded as deleted by `actor`), and recompute the cross-report

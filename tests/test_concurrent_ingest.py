@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.ingest import Ingestor
+from assistant.retrieve import Retriever
 from conftest import PROJECT, SAMPLES, store_rows
 
 REPETITIONS = 5
@@ -69,8 +70,13 @@ def assert_every_report_once(contents: int, results: list[subprocess.CompletedPr
     try:
         stored = set(ingestor.db.chunk_ids())
         assert ingestor.vectors.ids() == stored
-        # The vector index itself (not only Chroma's metadata) holds every chunk: a query for all finds all.
-        assert set(ingestor.vectors.query("政府信息公开工作", len(stored), None)) == stored
+        # The vector index itself (not only Chroma's metadata) holds every sentence: a query for all finds all.
+        count = ingestor.vectors.count()
+        found = ingestor.vectors.collection.query(query_texts=["政府信息公开工作"], n_results=count, include=["metadatas"])
+        assert len(found["ids"][0]) == count and {meta["chunk_id"] for meta in found["metadatas"][0]} == stored
+        # and search's matrix, whichever ingest left it, holds every chunk
+        _, nearest = Retriever(ingestor.db, ingestor.vectors).indexes()
+        assert set(map(str, nearest.stored.chunk_ids)) == stored and nearest.stored.chroma_count is None
     finally:
         ingestor.close()
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from assistant.config import Settings
 from assistant.ingest import Ingestor
 from assistant.retrieve import Retriever
+from assistant.retrieve.cache import CACHE_FOLDER
 from assistant.store.database import DATABASE_NAME
 from conftest import CORPUS, PROJECT, SAMPLES, store_rows
 from retrieval_questions import QUESTIONS
@@ -151,6 +152,15 @@ def test_against_a_real_chroma_server(tmp_path):
             assert ingestor.vectors.ids() == set(ingestor.db.chunk_ids())
             hits = Retriever(ingestor.db, ingestor.vectors).search("政务新媒体规范化管理", section="五")
             assert Path(hits[0].report).name.startswith("000") and hits[0].vector_rank is not None
+            # the ingest left this generation's search indexes in the local index folder; a new
+            # client searching through them finds the same
+            assert sorted(p.name for p in (settings.index_dir / CACHE_FOLDER).iterdir()) == [
+                f"bm25-g{ingestor.db.generation}", f"vectors-{ingestor.vectors.embedding.slug}-g{ingestor.db.generation}"]
+            again = Ingestor(settings)
+            try:
+                assert Retriever(again.db, again.vectors).search("政务新媒体规范化管理", section="五") == hits
+            finally:
+                again.close()
         finally:
             ingestor.close()
     finally:

@@ -27,7 +27,9 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner="正在打开索引…")
 def _ingestor(index_dir: str) -> Ingestor:
-    return Ingestor(Settings.from_env(index_dir))
+    """One process: while Streamlit runs a page, `__main__` is that page's script, and spawned
+    worker processes would run it again on start-up (large batches belong to `audit ingest`)."""
+    return Ingestor(Settings.from_env(index_dir), jobs=1)
 
 
 def ingestor() -> Ingestor:

@@ -135,11 +135,11 @@ def render_source_text(document: DecodedText) -> str:
 
 def render_hits(query: str, hits: list[SearchHit]) -> str:
     """Hits by rank with the query's words each one contains (a fusion score means nothing to a reader)."""
-    from assistant.retrieve.tokenize import tokenize  # jieba loads only for the search command
+    from assistant.retrieve.tokenize import tokenize_query  # jieba loads only for the search command
 
     if not hits:
         return f"“{query}”：索引中没有找到相关段落。"
-    terms = list(dict.fromkeys(tokenize(query)))
+    terms = list(dict.fromkeys(tokenize_query(query)))
     lines = [f"“{query}”：{len(hits)} 条结果"]
     for number, hit in enumerate(hits, 1):
         where = f"第{hit.start_line}行" if hit.start_line == hit.end_line else f"第{hit.start_line}–{hit.end_line}行"

@@ -1,38 +1,86 @@
-"""Hybrid retrieval over the narrative: BM25 on jieba tokens fused with Chroma's vector ranking by
-reciprocal rank fusion, with filters by body, region, year and section.
+"""Hybrid retrieval over the narrative: BM25 on jieba tokens (the query's expanded with the reports'
+wording for a reviewer's words) fused with the exact cosine ranking of the vectors stored in Chroma
+by reciprocal rank fusion, with filters by body, region, year and section.
 
-The BM25 index is rebuilt from the tokens stored at ingest time whenever the store's generation
-changes, so searching never re-segments the corpus. Chroma results whose chunk SQLite does not
-know (left by a killed ingest) are ignored.
+The BM25 index (made from the tokens stored at ingest time) and the vector matrix (read from
+Chroma) are derived per generation of the store and kept on disk, so searching never re-segments or
+re-embeds the corpus, and a new process loads both in milliseconds. Vectors whose chunk SQLite does
+not know (left by a killed ingest) are ignored.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import bm25s
 import numpy as np
+from pydantic import BaseModel
 
 from assistant.models import SearchHit
-from assistant.retrieve.tokenize import tokenize
+from assistant.retrieve.cache import GenerationCache
+from assistant.retrieve.expansion import official_words
+from assistant.retrieve.nearest import NearestPassages
+from assistant.retrieve.tokenize import tokenize_query
 from assistant.store import IndexDatabase, NarrativeVectors
 
-RRF_K = 60
 CANDIDATES = 50
 
 
-class _KeywordIndex:
-    def __init__(self, rows: list[tuple[str, int, str, list[str]]]) -> None:
-        self.ids = [row[0] for row in rows]
-        self.report_ids = np.array([row[1] for row in rows], dtype=np.int64)
-        self.sections = np.array([row[2] for row in rows])
-        self.bm25 = bm25s.BM25()
+class Fusion(BaseModel):
+    """Reciprocal rank fusion: a chunk scores Σ weight / (k + rank) over the BM25 ranking (weight 1,
+    its first `keyword_depth` chunks) and the vector ranking (`vector_weight`, all candidates)."""
+
+    k: int = 60
+    vector_weight: float = 1.0
+    keyword_depth: int = CANDIDATES
+
+
+# Chosen per embedding on the development half of both question sets, held-out half confirmed
+# (bench/retrieval.py). With e5 a vector-only hit must be able to beat BM25's long tail: at
+# k = 60 and weight 0.5 even BM25's 50th chunk outscored the vectors' first.
+FUSION = {"disclosure-hashing-v1": Fusion(k=30, vector_weight=0.75),
+          "disclosure-e5-small-q4": Fusion(k=10, vector_weight=1.0, keyword_depth=20)}
+
+
+class KeywordIndex:
+    """BM25 over the chunks' stored tokens, documents in chunk-id order (equal scores rank by chunk
+    id), kept on disk per generation like the vector matrix (`assistant.retrieve.cache`)."""
+
+    def __init__(self, ids: np.ndarray, report_ids: np.ndarray, sections: np.ndarray, bm25: bm25s.BM25) -> None:
+        self.ids = ids
+        self.report_ids = report_ids
+        self.sections = sections
+        self.bm25 = bm25
+
+    @classmethod
+    def of(cls, db: IndexDatabase, index_dir: Path, generation: int) -> KeywordIndex:
+        """This generation's index, from disk, or made from the stored tokens (and stored)."""
+        return GenerationCache(index_dir, "bm25").index(
+            generation, cls.load, lambda: cls.made(sorted(db.chunk_tokens())),
+            lambda made: len(made.ids) > 0 and db.generation == generation, cls.save)
+
+    @classmethod
+    def made(cls, rows: list[tuple[str, int, str, list[str]]]) -> KeywordIndex:
+        bm25 = bm25s.BM25()
         if rows:
-            self.bm25.index([row[3] or ["∅"] for row in rows], show_progress=False)
+            bm25.index([row[3] or ["∅"] for row in rows], show_progress=False)
+        return cls(np.array([row[0] for row in rows], dtype=str), np.array([row[1] for row in rows], dtype=np.int64),
+                   np.array([row[2] for row in rows], dtype=str), bm25)
+
+    def save(self, folder: Path) -> None:
+        self.bm25.save(folder / "bm25", show_progress=False)
+        for name in ("ids", "report_ids", "sections"):
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        arrays = [np.load(folder / f"{name}.npy", allow_pickle=False) for name in ("ids", "report_ids", "sections")]
+        return cls(*arrays, bm25s.BM25.load(folder / "bm25", mmap=True, show_progress=False))
 
     def ranked(self, query_tokens: list[str], allowed_reports: Optional[set[int]], section: Optional[str],
                limit: int) -> list[str]:
-        if not self.ids or not query_tokens:
+        if not len(self.ids) or not query_tokens:
             return []
         scores = self.bm25.get_scores(query_tokens)
         mask = scores > 0
@@ -42,38 +90,52 @@ class _KeywordIndex:
             mask &= self.sections == section
         candidates = np.flatnonzero(mask)
         best = candidates[np.argsort(-scores[candidates], kind="stable")[:limit]]
-        return [self.ids[i] for i in best]
+        return [str(self.ids[i]) for i in best]
 
 
 class Retriever:
     def __init__(self, db: IndexDatabase, vectors: NarrativeVectors) -> None:
         self.db = db
         self.vectors = vectors
-        self._keyword: Optional[_KeywordIndex] = None
+        self._keyword: Optional[KeywordIndex] = None
+        self._nearest: Optional[NearestPassages] = None
         self._generation = -1
 
-    def _keyword_index(self) -> _KeywordIndex:
+    def indexes(self) -> tuple[KeywordIndex, NearestPassages]:
+        """Both indexes of the store's current generation (made and stored on disk if need be)."""
         generation = self.db.generation
         if self._keyword is None or generation != self._generation:
-            self._keyword = _KeywordIndex(self.db.chunk_tokens())
+            self._keyword = KeywordIndex.of(self.db, self.vectors.index_dir, generation)
             self._generation = generation
-        return self._keyword
+        if self._nearest is None or not self._nearest.current(generation, self.vectors):
+            self._nearest = NearestPassages.of(self.db, self.vectors, self.vectors.index_dir, generation)
+        return self._keyword, self._nearest
+
+    def rankings(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
+                 year: Optional[int] = None, section: Optional[str] = None,
+                 body_key: Optional[str] = None, expand: bool = True) -> tuple[list[str], list[str]]:
+        """The BM25 and the vector ranking (chunk ids, best first) of the chunks the filters allow;
+        `expand=False` leaves the reviewer's words out of BM25 (bench/retrieval.py measures both)."""
+        allowed: Optional[set[int]] = None
+        if body or region or year or body_key:
+            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year, body_key=body_key)}
+            if not allowed:
+                return [], []
+        keyword_index, nearest = self.indexes()
+        tokens = query_tokens(query) if expand else tokenize_query(query)
+        return (keyword_index.ranked(tokens, allowed, section, CANDIDATES),
+                nearest.ranked(self.vectors.embed_query(query), allowed, section, CANDIDATES))
+
+    @property
+    def fusion(self) -> Fusion:
+        return FUSION.get(self.vectors.embedding.name(), Fusion())
 
     def search(self, query: str, body: Optional[str] = None, region: Optional[str] = None,
                year: Optional[int] = None, section: Optional[str] = None, top: int = 5,
                body_key: Optional[str] = None) -> list[SearchHit]:
         """`body` and `region` match part of a name; `body_key` is one body exactly."""
-        allowed: Optional[set[int]] = None
-        if body or region or year or body_key:
-            allowed = {r.id for r in self.db.reports(body=body, region=region, year=year, body_key=body_key)}
-            if not allowed:
-                return []
-        keyword = self._keyword_index().ranked(tokenize(query), allowed, section, CANDIDATES)
-        vector = self.vectors.query(query, CANDIDATES, _where(allowed, section))
-        fused: dict[str, float] = {}
-        for ranking, weight in ((keyword, 1.0), (vector, self.vectors.embedding.fusion_weight)):
-            for rank, chunk_id in enumerate(ranking, 1):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+        keyword, vector = self.rankings(query, body=body, region=region, year=year, section=section, body_key=body_key)
+        fused = fuse(keyword, vector, self.fusion)
         chunks = self.db.chunks(list(fused))
         ordered = sorted((cid for cid in fused if cid in chunks), key=lambda cid: (-fused[cid], cid))[:top]
         hits = []
@@ -89,12 +151,15 @@ class Retriever:
         return hits
 
 
-def _where(allowed: Optional[set[int]], section: Optional[str]) -> Optional[dict]:
-    clauses = []
-    if allowed is not None:
-        clauses.append({"report_id": {"$in": sorted(allowed)}})
-    if section:
-        clauses.append({"section": section})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+def query_tokens(query: str) -> list[str]:
+    """The query's BM25 tokens, with those of the reports' wording for the reviewer's words in it
+    (`assistant.retrieve.expansion`)."""
+    return tokenize_query(query) + tokenize_query(" ".join(official_words(query)))
+
+
+def fuse(keyword: list[str], vector: list[str], fusion: Fusion) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for ranking, weight in ((keyword[: fusion.keyword_depth], 1.0), (vector, fusion.vector_weight)):
+        for rank, chunk_id in enumerate(ranking, 1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (fusion.k + rank)
+    return fused
