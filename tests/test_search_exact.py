@@ -44,7 +44,7 @@ print(json.dumps([[(h.chunk_id, h.score, h.keyword_rank, h.vector_rank) for h in
 
 
 def _index_dir(ingestor: Ingestor) -> Path:
-    return ingestor.db.path.parent
+    return ingestor.settings.index_dir
 
 
 def _unit32(vector) -> np.ndarray:
