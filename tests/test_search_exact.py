@@ -47,6 +47,12 @@ def _index_dir(ingestor: Ingestor) -> Path:
     return ingestor.settings.index_dir
 
 
+def _database_of(ingestor: Ingestor) -> dict[str, str]:
+    """The environment that opens the ingestor's own database (on PostgreSQL, not the test's own)."""
+    url = ingestor.settings.database_url
+    return {"AUDIT_DATABASE_URL": url} if url else {}
+
+
 def _unit32(vector) -> np.ndarray:
     vector = np.asarray(vector, dtype=np.float64)
     return (vector / np.linalg.norm(vector)).astype(np.float32)
@@ -97,7 +103,7 @@ def test_the_same_search_gives_the_same_hits_whatever_the_hash_seed(indexed):
         result = subprocess.run([sys.executable, "-c", SEARCH_IN_A_NEW_PROCESS, str(_index_dir(ingestor)),
                                  json.dumps(SEARCHES, ensure_ascii=False)],
                                 cwd=PROJECT, capture_output=True, text=True, encoding="utf-8", timeout=300,
-                                env={**os.environ, "PYTHONHASHSEED": seed})
+                                env={**os.environ, "PYTHONHASHSEED": seed, **_database_of(ingestor)})
         assert result.returncode == 0, result.stderr
         outputs[seed] = json.loads(result.stdout)
     assert all(len(hits) == 10 for hits in outputs["0"])
