@@ -170,11 +170,19 @@ class IndexDatabase:
                     migrations.prepare(connection)
         except OperationalError as error:
             self.engine.dispose()
-            reason = str(error.orig or error).strip().splitlines()[0]
-            raise StoreError(f"无法打开索引数据库 {self.url}：{reason}") from None
+            raise StoreError(f"无法打开索引数据库 {self.url}：{_first_line(error.orig or error)}") from None
         except StoreError:
             self.engine.dispose()
             raise
+        event.listen(self.engine, "handle_error", self._lost)
+
+    def _lost(self, context) -> Optional[StoreError]:
+        """A database that fails after it was opened (a PostgreSQL server stopped or unreachable, SQLite
+        still locked after the busy timeout) becomes one line for the user; the write in progress was
+        rolled back, so nothing stored is lost."""
+        if isinstance(context.sqlalchemy_exception, OperationalError) or context.is_disconnect:
+            return StoreError(f"索引数据库 {self.url} 出错：{_first_line(context.original_exception)}")
+        return None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -419,6 +427,11 @@ class IndexDatabase:
     def _one(self, condition) -> Optional[StoredReport]:
         rows = self._rows(select(*_REPORT_COLUMNS).where(condition))
         return StoredReport(**rows[0]) if rows else None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def utc_now() -> str:
