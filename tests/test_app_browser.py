@@ -11,12 +11,14 @@ and the OIDC login through `st.login` against a local provider (tests/oidc_provi
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -252,6 +254,32 @@ def _no_secret_held(context, page, secrets: list[str]) -> None:
     shown = page.content()
     for secret in secrets + ["$argon2"]:
         assert not any(secret in cookie for cookie in held) and secret not in shown
+
+
+def _post_login(url: str, name: str, forwarded_for: str) -> str:
+    """A wrong password posted through a reverse proxy on this machine: the notice the login answers with."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("POST", "/audit-auth/login", urllib.parse.urlencode({"name": name, "password": "wrong"}),
+                           {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{parts.netloc}",
+                            "X-Forwarded-For": forwarded_for})
+        response = connection.getresponse()
+        assert response.status == 303
+        return urllib.parse.parse_qs(urllib.parse.urlsplit(response.getheader("Location")).query)["notice"][0]
+    finally:
+        connection.close()
+
+
+def test_behind_a_local_reverse_proxy_failures_lock_the_forwarded_client_not_everyone(served_team_app):
+    """Every request then comes from the proxy's own address; the server takes the client's from
+    X-Forwarded-For (sent by a proxy on this machine), so one person's failures lock only them out."""
+    url, _ = served_team_app
+    from assistant.app.auth.sessions import ATTEMPTS
+
+    assert [_post_login(url, f"猜测{n}", "198.51.100.7") for n in range(ATTEMPTS)] == ["failed"] * ATTEMPTS
+    assert _post_login(url, "李审核", "198.51.100.7") == "limited"
+    assert _post_login(url, "王管理", "198.51.100.8") == "failed"
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
