@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from paraphrase_questions import PARAPHRASES
+from paraphrase_questions import FRESH_PARAPHRASES, PARAPHRASES
 from retrieval_questions import QUESTIONS
 
 
@@ -21,7 +21,9 @@ class Question(NamedTuple):
 
 EXISTING = [Question(q, f, file, section, None) for q, f, file, section in QUESTIONS]
 PARAPHRASE = [Question(*entry) for entry in PARAPHRASES]
-SETS = {"existing": EXISTING, "paraphrase": PARAPHRASE}
+FRESH = [Question(*entry) for entry in FRESH_PARAPHRASES]
+SETS = {"existing": EXISTING, "paraphrase": PARAPHRASE, "fresh": FRESH}
+TUNED = ("existing", "paraphrase")  # the sets whose development halves choose; "fresh" only confirms
 
 
 def development(questions: Sequence[Question]) -> list[Question]:

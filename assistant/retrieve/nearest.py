@@ -87,8 +87,8 @@ class NearestPassages:
         return generation == self.generation and (count is None or count == vectors.count())
 
     def ranked(self, query: np.ndarray, allowed_reports: Optional[set[int]], section: Optional[str],
-               limit: int) -> list[str]:
-        """Chunks by their best sentence's cosine, exactly: a float32 product over the whole matrix
+               limit: int) -> list[tuple[str, float]]:
+        """Chunks with their best sentence's cosine, best first, exactly: a float32 product over the whole matrix
         tells which chunks can be in the top `limit`, whatever order the BLAS summed in (its error is
         below `_margin`); their scores are then computed exactly (`_exact_dot`). So the ranking is the
         same on every machine, and chunks with equal scores rank by chunk id."""
@@ -114,7 +114,8 @@ class NearestPassages:
             rows = start + np.flatnonzero(approximate[start : ends[chunk]] >= floor)
             exact[int(chunk)] = max(_exact_dot(stored.matrix[row], query64) for row in rows)
         # chunk indices are in chunk-id order: equal scores rank by chunk id
-        return [str(stored.chunk_ids[chunk]) for chunk in sorted(exact, key=lambda c: (-exact[c], c))[:limit]]
+        return [(str(stored.chunk_ids[chunk]), exact[chunk])
+                for chunk in sorted(exact, key=lambda c: (-exact[c], c))[:limit]]
 
 
 def _margin(query: np.ndarray) -> float:
