@@ -86,11 +86,11 @@ def test_provincial_extra_rows_in_section_two_do_not_shift_the_standard_keys():
               "active.extra.2.decisions": 7}
     assert report.figures == expected["figures"] | extras
     assert report.cell("active.extra.2.decisions").note == "省级增设行“行政给付”"
-    assert key_label("active.extra.1.repealed") == "省级增设第1行·本年废止件数"
+    assert key_label("active.extra.1.repealed") == "省级增设第1项（行）·本年废止件数"
     shown = render_report(report, columns=200).split("\n")
     title = shown.index("二、主动公开·省级增设行“其他文件”")
     assert shown[title + 1].split() == ["本年制发件数", "本年废止件数", "现行有效件数"]
-    assert shown[title + 2].split() == ["增设第1行", "4", "1", "9"]
+    assert shown[title + 2].split() == ["增设第1项（行）", "4", "1", "9"]
     markdown = tables_markdown("2021", expected["figures"])
     markdown["二"] = markdown["二"].replace("| 行政强制 | 0 |", "| 行政强制 | 0 |\n| 行政给付 | 7 |")
     assert reprinted("001", markdown).figures == expected["figures"] | {"active.extra.1.decisions": 7}
