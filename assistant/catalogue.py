@@ -122,7 +122,7 @@ def _active_column_labels() -> dict[str, str]:
 
 def _active_row_labels() -> dict[str, str]:
     """Every section 二 row name (key stem without `active.`) with its label (the rows an extra column crosses)."""
-    return {row.stem.removeprefix("active."): row.label for row in reversed(ACTIVE_ROWS_2019 + ACTIVE_ROWS_2021)}
+    return {row.stem.removeprefix("active."): row.label for row in ACTIVE_ROWS_2019 + ACTIVE_ROWS_2021}
 
 
 def _extra_label(number: str, tail: str) -> str:

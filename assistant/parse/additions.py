@@ -19,7 +19,7 @@ _PENDING = "@"
 
 
 def number_additions(cells: list[Cell], column_headers: Mapping[int, str]) -> list[Cell]:
-    """`column_headers`: the printed header of each extra column, by its offset."""
+    """`column_headers`: the printed header of each extra column (whitespace removed), by its offset."""
     pending = [cell.key.removeprefix(EXTRA_PREFIX).split(".", 1) for cell in cells if _is_pending(cell.key)]
     numbers = {offset: str(n) for n, offset in enumerate(sorted({int(head[1:]) for head, _ in pending}), 1)}
     numbered: list[Cell] = []

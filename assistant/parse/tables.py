@@ -108,7 +108,7 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
         cells += [cell.model_copy(update={"note": "；".join(filter(None, [f"省级增设行“{extra.label}”", cell.note]))})
                   for cell in _cells(document, [spec], {spec.name: extra.reading}, extra_resolution,
                                      lambda row, column: f"{EXTRA_PREFIX}@{extra.offset}.{extra.names[column]}", span)]
-    return number_additions(cells, {c.offset: c.printed for header in headers for c in header.extra})
+    return number_additions(cells, {c.offset: compact(c.printed)[0] for header in headers for c in header.extra})
 
 
 def read_requests(document: DecodedText, text: str, span: tuple[int, int], template: str,
