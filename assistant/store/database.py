@@ -28,10 +28,10 @@ from sqlalchemy.sql import Select
 
 from assistant.config import Settings
 from assistant.errors import StoreError
-from assistant.models import DecodedText, Finding, NarrativeChunk, Report
+from assistant.models import CellStatus, DecodedText, Finding, NarrativeChunk, OcrCell, Report
 from assistant.parse import extract
 from assistant.store import migrations
-from assistant.store.tables import activity, figures, problem_sentences, reports, sections, state
+from assistant.store.tables import activity, figures, ocr_positions, problem_sentences, reports, sections, state
 from assistant.store.tables import chunks as chunks_table, findings as findings_table
 
 DATABASE_NAME = "figures.sqlite"
@@ -226,6 +226,7 @@ class IndexDatabase:
             _insert_rows(db, figures, [
                 {"report_id": report_id, "key": c.key, "value": c.value, "raw": c.raw, "line": c.line,
                  "page": document.page_of(c.line), "status": c.status.value} for c in report.cells])
+            _insert_rows(db, ocr_positions, _ocr_position_rows(report_id, report))
             _insert_rows(db, sections, [
                 {"report_id": report_id, "section": s.id, "title": s.title, "start_line": s.start_line,
                  "end_line": s.end_line} for s in report.sections])
@@ -363,8 +364,16 @@ class IndexDatabase:
         row = self._rows(select(reports.c.source, reports.c.encoding, reports.c.text, reports.c.page_starts)
                          .where(reports.c.id == report_id))[0]
         document = DecodedText(source=row["source"], encoding=row["encoding"], text=row["text"],
-                               page_starts=json.loads(row["page_starts"]))
+                               page_starts=json.loads(row["page_starts"]), ocr_cells=self.ocr_cells(report_id))
         return extract(document)
+
+    def ocr_cells(self, report_id: int) -> list[OcrCell]:
+        """The scan positions of a report's figures (none unless it was read by OCR), in text order."""
+        rows = self._rows(select(ocr_positions).where(ocr_positions.c.report_id == report_id))
+        found = {row["text_offset"]: OcrCell(offset=row["text_offset"], page=row["page"], confidence=row["confidence"],
+                                             box=(row["box_left"], row["box_top"], row["box_right"], row["box_bottom"]))
+                 for row in rows}
+        return [found[offset] for offset in sorted(found)]
 
     def findings(self, report_id: int) -> list[Finding]:
         rows = self._rows(select(findings_table).where(findings_table.c.report_id == report_id)
@@ -405,6 +414,18 @@ def _insert_rows(connection: Connection, table, rows: list[dict]) -> None:
     """One executemany for all the rows (none: no statement)."""
     if rows:
         connection.execute(insert(table), rows)
+
+
+def _ocr_position_rows(report_id: int, report: Report) -> list[dict]:
+    """One row per figure read from a scanned table cell: the cell's page, box and confidence."""
+    rows = []
+    for cell in report.cells:
+        place = report.document.ocr_cell_at(cell.offset) if cell.status != CellStatus.MISSING else None
+        if place is not None:
+            rows.append({"report_id": report_id, "key": cell.key, "page": place.page, "text_offset": place.offset,
+                         "box_left": place.box[0], "box_top": place.box[1], "box_right": place.box[2],
+                         "box_bottom": place.box[3], "confidence": place.confidence})
+    return rows
 
 
 def _insert_findings(connection: Connection, report_id: int, found: Sequence[Finding], cross: bool) -> None:
