@@ -57,7 +57,7 @@ class ActiveHeader:
         return tuple(column for column in self.columns if column.name is None)
 
 
-def core(label: str) -> str:
+def _core(label: str) -> str:
     """A header without whitespace and notes in parentheses ('本年收费金额（单位：万元）' → '本年收费金额')."""
     return _NOTE.sub("", compact(label.replace("（", "(").replace("）", ")"))[0])
 
@@ -76,8 +76,8 @@ def extra_column_headers(text: str, span: tuple[int, int], template: str, row_pa
         if parsed is None:
             continue
         columns, stem, end = parsed
-        if [c.name for c in columns if c.name is not None] == [name for name, _ in rows[stem].columns] \
-                and any(c.name is None for c in columns):
+        standard = [name for name, _ in rows[stem].columns] if stem in rows else None
+        if [c.name for c in columns if c.name is not None] == standard and any(c.name is None for c in columns):
             headers.append(ActiveHeader(tuple(columns), end, until))
     return headers
 
@@ -88,15 +88,16 @@ def governing(headers: Sequence[ActiveHeader], offset: int) -> ActiveHeader | No
 
 
 def _standard_name(printed: str, labels: Mapping[str, str]) -> str | None:
-    squeezed = core(printed)
-    return next((name for name, label in labels.items() if core(label) == squeezed), None)
+    squeezed = _core(printed)
+    return next((name for name, label in labels.items() if _core(label) == squeezed), None)
 
 
 def _column_labels() -> dict[str, str]:
     return {name: label for row in catalogue.ACTIVE_ROWS_2021 + catalogue.ACTIVE_ROWS_2019 for name, label in row.columns}
 
 
-def _row_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
+def row_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
+    """The standard row a label cell or run names (whitespace ignored), if any."""
     squeezed = compact(label)[0]
     return next((stem for stem, pattern in row_patterns.items() if pattern.fullmatch(squeezed)), None)
 
@@ -108,7 +109,7 @@ def _delimited_header(start: int, tokens: Sequence[tuple[str, int]], row_pattern
     for token, offset in tokens:
         if offset < start:
             continue
-        stem = _row_stem(token, row_patterns)
+        stem = row_stem(token, row_patterns)
         if stem is not None:
             return columns, stem, offset
         if not token or _INFO in compact(token)[0]:
@@ -121,11 +122,11 @@ def _flattened_header(text: str, start: int, end: int, row_patterns: Mapping[str
     """Header words after 信息内容 up to the first digit; what no header word covers is the row label."""
     digit = _DIGIT.search(text, start, end)
     squeezed, offsets = compact(text[start : digit.start() if digit else end])
-    labels = {name: core(label) for name, label in _column_labels().items()}
+    labels = {name: _core(label) for name, label in _column_labels().items()}
     columns: list[HeaderColumn] = []
     position = 0
     while position < len(squeezed):
-        stem = _row_stem(squeezed[position:], row_patterns)
+        stem = row_stem(squeezed[position:], row_patterns)
         if stem is not None:
             return columns, stem, start + offsets[position]
         name = max((n for n, label in labels.items() if squeezed.startswith(label, position)),

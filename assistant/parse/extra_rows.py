@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from assistant import catalogue
 from assistant.models import CellStatus
-from assistant.parse.active_headers import ActiveHeader, governing
+from assistant.parse.active_headers import ActiveHeader, governing, row_stem
 from assistant.parse.cell_values import read_cell
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowReading, RowSpec, read_row, split_cells
@@ -83,11 +83,6 @@ def _table_columns(template: str, stem: str, headers: Sequence[ActiveHeader], of
     return [(name, Column(decimal=name.startswith("amount"))) for name, _ in row.columns]
 
 
-def _standard_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
-    squeezed = compact(label)[0]
-    return next((stem for stem, pattern in row_patterns.items() if pattern.fullmatch(squeezed)), None)
-
-
 def _delimited_rows(tokens: Sequence[tuple[str, int]], template: str, row_patterns: Mapping[str, re.Pattern],
                     headers: Sequence[ActiveHeader]) -> list[ExtraRow]:
     header_words = {re.sub(r"[（(].*", "", label) for row in catalogue.active_rows(template) for _, label in row.columns}
@@ -97,7 +92,7 @@ def _delimited_rows(tokens: Sequence[tuple[str, int]], template: str, row_patter
     while index < len(tokens):
         token, offset = tokens[index]
         squeezed = compact(token)[0]
-        stem = _standard_stem(token, row_patterns)
+        stem = row_stem(token, row_patterns)
         index += 1
         if stem is not None:
             columns = _table_columns(template, stem, headers, offset)
@@ -124,7 +119,7 @@ def _flattened_rows(text: str, span: tuple[int, int], template: str, row_pattern
     for index, run in enumerate(runs):
         label = _LEADING_UNIT.sub("", compact(run["label"])[0])
         label_start = run.start("label") + run["label"].index(label[0]) if label else run.start("numbers")
-        stem = _standard_stem(label, row_patterns) or _trailing_stem(label, row_patterns)
+        stem = row_stem(label, row_patterns) or _trailing_stem(label, row_patterns)
         if stem is not None:
             columns = _table_columns(template, stem, headers, label_start)
             continue

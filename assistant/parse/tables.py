@@ -74,7 +74,7 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
     start, end = span
     anchor = re.search(r"第\s*二\s*十\s*条", text[start:end])
     table_span = (start + anchor.start() if anchor else start, end)
-    patterns = {stem: re.compile(label) for stem, label in _ACTIVE_LABELS.items()}
+    patterns = {row.stem: re.compile(_ACTIVE_LABELS[row.stem]) for row in catalogue.active_rows(template)}
     tokens = delimited_tokens(text, table_span)
     headers = extra_column_headers(text, table_span, template, patterns, tokens)
     specs: list[RowSpec] = []
