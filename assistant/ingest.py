@@ -27,8 +27,8 @@ from assistant.check.peers import PeerView, peer_view
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
-from assistant.models import Finding, NarrativeChunk, Report
-from assistant.parse.cross_year import resolve_with_previous
+from assistant.models import Finding, NarrativeChunk
+from assistant.parse.cross_year import may_use_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.database import Action, StoredChunk, StoredDeletion, StoredReport, StoredWrite
@@ -155,6 +155,7 @@ class Ingestor:
             dependents = self._dependents(report_id, stored.body_key, stored.year)
             deleted = self.db.delete_report(report_id, actor or local_user())
             if deleted is not None:
+                self._reread_next_year(stored.body_key, stored.year)
                 self.vectors.delete(deleted.removed_chunks)
                 for dependent_id, dependent in dependents.items():
                     self.db.replace_cross_findings(dependent_id, self._cross_findings(dependent_id, dependent))
@@ -235,7 +236,7 @@ class Ingestor:
         if refusal:
             summary.failed.append((job.source, refusal))
             return
-        report = self._with_previous_year(prepared.report)
+        report = self.db.with_previous_year(prepared.report)
         findings = prepared.findings if report is prepared.report else check_report(report)
         unreadable = [f.message.split("；")[0] for f in findings if f.rule == "TABLE_UNREADABLE" and f.severity == "error"]
         if unreadable:
@@ -247,19 +248,12 @@ class Ingestor:
         else:
             (summary.replaced if written.replaced else summary.new).append(job.source)
 
-    def _with_previous_year(self, report: Report) -> Report:
-        """The report read again with the same body's indexed previous report (section 二 help); of
-        several versions of that year, the last by source, as `audit check` takes it."""
-        key, year = body_key(report), report.meta.year
-        earlier = self.db.reports(body_key=key, year=year - 1) if key and year else []
-        return resolve_with_previous(report, self._peer(earlier[-1]).previous_year) if earlier else report
-
     def _peer(self, stored: StoredReport) -> PeerView:
         """What the cross-report rules read of a stored report: kept from this run's writes, else
         read again from the store (a report of an earlier run)."""
         found = self._peers.get((stored.id, stored.source, stored.hash))
         if found is None:
-            found = peer_view(self.db.load_report(stored.id))
+            found = peer_view(self.db.extracted_report(stored.id))
             self._remember(stored.id, stored.source, stored.hash, found)
         return found
 
@@ -277,7 +271,10 @@ class Ingestor:
             entry.chunks, entry.fingerprints, actor)
         if written.report_id is None:
             self._stale += written.removed_chunks
+            if written.replaced:
+                self._reread_next_year(key, report.meta.year)
             return written
+        self._reread_next_year(key, report.meta.year)
         meta = report.meta
         metadata = chunk_metadata(written.report_id, job.source, meta.body, key, meta.region, meta.year)
         self._pending += [(chunk, metadata) for chunk, _ in entry.chunks]
@@ -285,6 +282,18 @@ class Ingestor:
         self._remember(written.report_id, job.source, entry.content_hash, entry.peer)
         self._refresh_cross_findings(written.report_id, entry.peer)
         return written
+
+    def _reread_next_year(self, key: Optional[str], year: Optional[int]) -> None:
+        """The same body's reports of the next year read again with the previous year the index now holds
+        (one just stored, replaced or deleted may settle their section 二 cells, or no longer), so that
+        their stored figures do not depend on the order in which the years were ingested."""
+        if not key or not year:
+            return
+        for stored in self.db.reports(body_key=key, year=year + 1):
+            report = self.db.extracted_report(stored.id)
+            if may_use_previous(report):
+                resolved = self.db.with_previous_year(report)
+                self.db.replace_figures(stored.id, resolved, [*check_report(resolved), *resolved_by_previous(resolved)])
 
     def _refresh_cross_findings(self, report_id: int, peer: PeerView) -> None:
         """Cross-report findings of the new report and of the reports whose findings it changes."""

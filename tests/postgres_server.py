@@ -55,9 +55,14 @@ class PostgresServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._admin.dispose()
-        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def stop(self) -> None:
+        """Stop the server at once, as a crash or an administrator would (idempotent)."""
+        self._admin.dispose()
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def _run(self, program: str, *args: str) -> None:
         subprocess.run([*self._as_server, str(self.bin / program), *args], check=True, capture_output=True,

@@ -7,14 +7,26 @@ The noise is drawn from a seeded generator, so the same document always gives th
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import numpy as np
 from PIL import Image, ImageFilter
 
 
+def require_cjk_font() -> None:
+    """PDFium and LibreOffice take Chinese glyphs from the system's fonts: without one, a rendered page
+    prints boxes (or one glyph for all), and a test reading it back would fail for no reason of ours."""
+    listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if listed is None or not listed.stdout.strip():
+        raise RuntimeError("no CJK font is installed (Debian: apt-get install -y fonts-noto-cjk)")
+
+
 def scanned_pages(pdf: bytes, dpi: int = 180, angle: float = 0.6, quality: int = 60, seed: int = 0) -> list[bytes]:
     """Each page of `pdf` as JPEG bytes of a noisy grey scan."""
     import pypdfium2
+
+    require_cjk_font()
 
     generator = np.random.default_rng(seed)
     document = pypdfium2.PdfDocument(pdf)

@@ -137,3 +137,48 @@ def test_ingest_in_two_runs_stores_the_cross_report_findings_of_one_run(tmp_path
     one, two = _store_rows(stores["one"]), _store_rows(stores["two"])
     assert "PROBLEMS_COPIED" in {row[1] for row in one[1] if row[-1]}
     assert two == one
+
+
+def _ingested(settings: Settings, runs: list[list[Path]]) -> Ingestor:
+    for paths in runs:
+        ingestor = Ingestor(settings, jobs=1)
+        try:
+            assert not ingestor.ingest(paths).failed
+        finally:
+            ingestor.close()
+    return Ingestor(settings, jobs=1)
+
+
+def test_stored_figures_do_not_depend_on_the_order_the_years_arrive(tmp_path, new_database):
+    """pingtan_2019 settles a flattened section 二 cell of pingtan_2020 (see test_checks). Whether 2020
+    arrives first in another run, first in the same run, or 2019 is deleted and ingested again, the
+    index ends with the rows of 2019-then-2020, and they are what `audit check` finds for the pair."""
+    earlier, later = corpus_file("pingtan_2019.txt"), corpus_file("pingtan_2020.txt")
+    orders = {"years_in_order": [[earlier, later]], "later_year_first_run": [[later], [earlier]],
+              "later_year_first_in_one_run": [[later, earlier]]}
+    stores = {name: Settings(index_dir=tmp_path / name, database_url=new_database()) for name in orders}
+    for name, runs in orders.items():
+        _ingested(stores[name], runs).close()
+    rows = {name: _store_rows(settings) for name, settings in stores.items()}
+    assert rows["later_year_first_run"] == rows["years_in_order"]
+    assert rows["later_year_first_in_one_run"] == rows["years_in_order"]
+
+    key = "active.other_mgmt_service.prev_items"
+    settled = [row for row in rows["years_in_order"][0] if row[0] == str(later) and row[1] == key]
+    assert [row[2] for row in settled] == [10]
+    expected = check_reports([read(earlier), read(later)])[1].findings
+    stored = [row for row in rows["years_in_order"][1] if row[0] == str(later)]
+    assert sorted((row[1], row[3]) for row in stored) == sorted((f.rule, f.message) for f in expected)
+
+    ingestor = _ingested(stores["later_year_first_run"], [])
+    try:
+        [stored_later] = ingestor.db.reports(year=2020)
+        assert ingestor.db.load_report(stored_later.id).value(key) == 10
+        [stored_earlier] = ingestor.db.reports(year=2019)
+        ingestor.delete(stored_earlier.id)
+        assert ingestor.db.load_report(stored_later.id).value(key) is None
+    finally:
+        ingestor.close()
+    alone = Settings(index_dir=tmp_path / "alone", database_url=new_database())
+    _ingested(alone, [[later]]).close()
+    assert _store_rows(stores["later_year_first_run"]) == _store_rows(alone)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assistant import catalogue
 from conftest import PROJECT, sample
 
@@ -138,3 +140,15 @@ def test_table_view_fits_the_terminal_width():
     headers = [line.split() for line in section if line.startswith(" ")]
     assert [h for block in headers for h in block] == requests_header and len(headers) > 1
     assert sum(line.startswith("（七）总计") for line in section) == len(headers)
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("AUDIT_EMBEDDING", "bge", "AUDIT_EMBEDDING 只能是 e5 或 hashing，不是 'bge'"),
+    ("AUDIT_LLM_TIMEOUT", "30s", "AUDIT_LLM_TIMEOUT 应为正数（秒），不是 '30s'"),
+    ("AUDIT_LLM_TIMEOUT", "0", "AUDIT_LLM_TIMEOUT 应为正数（秒），不是 '0'"),
+])
+def test_a_misconfigured_environment_is_said_in_one_line(tmp_path, variable, value, message):
+    result = subprocess.run([sys.executable, "-m", "assistant", "ask", "定海区2021年新收申请多少件", "--index",
+                             str(tmp_path / "index")], capture_output=True, text=True, encoding="utf-8", timeout=120,
+                            env={**os.environ, variable: value})
+    assert result.returncode == 2 and result.stderr.strip() == f"audit: {message}"

@@ -22,6 +22,7 @@ from assistant.draft.summary import summarize
 from assistant.draft.themes import load_themes
 from assistant.parse.problem_lists import split_section
 from conftest import CORPUS, PROJECT, corpus_file, read, sample
+from scans import require_cjk_font
 
 
 def section_five(report):
@@ -176,6 +177,7 @@ def test_memo_pdf_is_a4_on_every_page(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    require_cjk_font()
     _, _, word, path = memo_word(tmp_path, "002")
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)

@@ -130,6 +130,25 @@ def test_an_unreachable_or_unsupported_database_is_said_in_one_line(tmp_path):
     assert result.stderr.strip() == "audit: AUDIT_DATABASE_URL 只支持 PostgreSQL（postgresql://…），不支持 mysql"
 
 
+def test_a_postgresql_server_that_goes_away_mid_run_is_said_in_one_line(tmp_path):
+    from postgres_server import PostgresServer
+
+    with PostgresServer() as server:
+        settings = Settings(index_dir=tmp_path / "index", database_url=server.new_database())
+        ingestor = Ingestor(settings, jobs=1)
+        assert len(ingestor.ingest([next(SAMPLES.glob("000*.txt"))]).new) == 1
+        server.stop()
+        try:
+            for work in (ingestor.db.reports, lambda: ingestor.ingest([next(SAMPLES.glob("001*.txt"))])):
+                with pytest.raises(StoreError) as raised:
+                    work()
+                message = str(raised.value)
+                assert message.startswith(f"索引数据库 postgresql://postgres@127.0.0.1:{server.port}/postgres") and "出错：" in message
+                assert "\n" not in message
+        finally:
+            ingestor.close()
+
+
 def test_two_machines_share_postgresql_and_a_chroma_server(tmp_path, postgres_server, chroma_server):
     """Office machines A and B (their own index folders) on one PostgreSQL database and one Chroma server:
     what A ingests B finds, what B deletes is gone for A, and chunks A committed but never sent to Chroma

@@ -28,7 +28,7 @@ def render() -> None:
         years = sorted({r.year for r in reports if r.year}, reverse=True)
         year = columns[2].selectbox("年度", [0] + years, format_func=lambda y: str(y) if y else "全部", key="chat_year")
     if not reports:
-        st.info("索引是空的：请先在“索引”页入库报告。")
+        st.info("索引是空的：报告入库后即可提问（由管理员在“索引”页入库）。")
     st.caption("例如：" + "；".join(EXAMPLES))
     history: list[tuple[str, Answer]] = st.session_state.setdefault("chat_history", [])
     for question, answer in history:

@@ -29,7 +29,7 @@ def pick_report(key: str) -> Optional[Picked]:
     if source == "从索引中选择":
         choices = report_choices()
         if not choices:
-            st.info("索引是空的：请上传文件，或先在“索引”页入库。")
+            st.info("索引是空的：请上传文件；报告入库后也可从索引中选择（由管理员在“索引”页入库）。")
             return None
         label = st.selectbox("报告", list(choices), key=f"{key}_report")
         db = ingestor().db

@@ -13,7 +13,7 @@ import streamlit as st
 from assistant.answer import Assistant
 from assistant.app.source_view import report_label
 from assistant.config import Settings
-from assistant.errors import InputError
+from assistant.errors import InputError, StoreError
 from assistant.ingest import Ingestor
 from assistant.load import MAX_BYTES, SUPPORTED_SUFFIXES
 from assistant.retrieve import Retriever
@@ -79,6 +79,8 @@ def shown_errors(action: str) -> Iterator[None]:
         yield
     except InputError as error:
         st.error(f"{action}失败：{error}")
+    except StoreError:
+        st.error(f"{action}失败：索引数据库暂时无法访问，请稍后重试或联系管理员。")
     except Exception as error:  # the page must survive anything a document or service throws
         st.error(f"{action}失败：{type(error).__name__}。请检查输入后重试。")
 

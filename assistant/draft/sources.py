@@ -10,7 +10,7 @@ from typing import Optional
 
 from assistant.answer.question import Entities
 from assistant.check import check_report
-from assistant.check.cross_year import body_key, carry_over, copied
+from assistant.check.cross_year import body_key, carry_over, copied, resolved_by_previous
 from assistant.errors import InputError
 from assistant.load import load_file
 from assistant.models import Finding, Report
@@ -22,8 +22,10 @@ def report_for_memo(name: str, db: Optional[IndexDatabase]) -> tuple[Report, lis
     path = Path(name)
     if path.is_file():
         report = extract(load_file(path))
+        if db is not None:
+            report = db.with_previous_year(report)
         previous = previous_in_index(report, db) if db else None
-        findings = check_report(report)
+        findings = check_report(report) + resolved_by_previous(report)
         if previous is not None:
             findings += carry_over(previous, report) + copied(report, previous, same_body=True)
         return report, findings, previous
@@ -46,8 +48,6 @@ def report_for_memo(name: str, db: Optional[IndexDatabase]) -> tuple[Report, lis
 
 
 def previous_in_index(report: Report, db: IndexDatabase) -> Optional[Report]:
-    key, year = body_key(report), report.meta.year
-    if not key or not year:
-        return None
-    earlier = [r for r in db.reports(body_key=key) if r.year == year - 1]
-    return db.load_report(earlier[0].id) if earlier else None
+    """The same body's report of the year before, as the index holds it (the one ingest compares with)."""
+    previous = db.previous_report(body_key(report), report.meta.year)
+    return db.load_report(previous.id) if previous else None

@@ -26,10 +26,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.sql import Select
 
+from assistant.check.peers import body_key as report_body_key
 from assistant.config import Settings
 from assistant.errors import StoreError
 from assistant.models import CellStatus, DecodedText, Finding, NarrativeChunk, OcrCell, Report
 from assistant.parse import extract
+from assistant.parse.cross_year import PreviousYear, may_use_previous, resolve_with_previous
 from assistant.store import migrations
 from assistant.store.tables import activity, figures, ocr_positions, problem_sentences, reports, sections, state
 from assistant.store.tables import chunks as chunks_table, findings as findings_table
@@ -168,11 +170,19 @@ class IndexDatabase:
                     migrations.prepare(connection)
         except OperationalError as error:
             self.engine.dispose()
-            reason = str(error.orig or error).strip().splitlines()[0]
-            raise StoreError(f"无法打开索引数据库 {self.url}：{reason}") from None
+            raise StoreError(f"无法打开索引数据库 {self.url}：{_first_line(error.orig or error)}") from None
         except StoreError:
             self.engine.dispose()
             raise
+        event.listen(self.engine, "handle_error", self._lost)
+
+    def _lost(self, context) -> Optional[StoreError]:
+        """A database that fails after it was opened (a PostgreSQL server stopped or unreachable, SQLite
+        still locked after the busy timeout) becomes one line for the user; the write in progress was
+        rolled back, so nothing stored is lost."""
+        if isinstance(context.sqlalchemy_exception, OperationalError) or context.is_disconnect:
+            return StoreError(f"索引数据库 {self.url} 出错：{_first_line(context.original_exception)}")
+        return None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -223,10 +233,7 @@ class IndexDatabase:
                 if replaced:
                     _bump_generation(db)
                 return StoredWrite(report_id=None, replaced=replaced, removed_chunks=removed_chunks)
-            _insert_rows(db, figures, [
-                {"report_id": report_id, "key": c.key, "value": c.value, "raw": c.raw, "line": c.line,
-                 "page": document.page_of(c.line), "status": c.status.value} for c in report.cells])
-            _insert_rows(db, ocr_positions, _ocr_position_rows(report_id, report))
+            _insert_figures(db, report_id, report)
             _insert_rows(db, sections, [
                 {"report_id": report_id, "section": s.id, "title": s.title, "start_line": s.start_line,
                  "end_line": s.end_line} for s in report.sections])
@@ -257,6 +264,21 @@ class IndexDatabase:
         """Record a change made outside the store's own writes (a re-index of the Chroma collection)."""
         with self._writing() as db:
             _record(db, actor, action, source, report_id, detail)
+
+    def replace_figures(self, report_id: int, report: Report, findings: Sequence[Finding]) -> None:
+        """Replace the report's figures and single-report findings with those of `report`, the same text
+        read again with other help (the same body's previous year arrived or left the index later); its
+        sections, chunks and cross-report findings stay (nothing, if a concurrent ingest removed it)."""
+        with self._writing() as db:
+            if db.execute(select(reports.c.id).where(reports.c.id == report_id)).scalar() is None:
+                return
+            db.execute(delete(figures).where(figures.c.report_id == report_id))
+            db.execute(delete(ocr_positions).where(ocr_positions.c.report_id == report_id))
+            db.execute(delete(findings_table).where(findings_table.c.report_id == report_id,
+                                                    findings_table.c.cross_report == 0))
+            _insert_figures(db, report_id, report)
+            _insert_findings(db, report_id, findings, cross=False)
+            _bump_generation(db)
 
     def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
         """Replace the report's cross-report findings (nothing, if a concurrent ingest removed the report)."""
@@ -360,7 +382,21 @@ class IndexDatabase:
         return [StoredChunk(**row) for row in sorted(rows, key=_chunk_order)]
 
     def load_report(self, report_id: int) -> Report:
-        """The full extracted report, re-derived from the stored text (extraction is deterministic)."""
+        """The report as its stored figures have it: read again from the stored text (extraction is
+        deterministic), with the help of the same body's previous year in the index."""
+        return self.with_previous_year(self.extracted_report(report_id))
+
+    def with_previous_year(self, report: Report) -> Report:
+        """The report read again with the same body's previous report in the index (`previous_report`),
+        which may settle flattened section 二 cells; the same object when it settles nothing."""
+        if not may_use_previous(report):
+            return report
+        previous = self.previous_report(report_body_key(report), report.meta.year)
+        return resolve_with_previous(report, PreviousYear.of(self.extracted_report(previous.id))) if previous else report
+
+    def extracted_report(self, report_id: int) -> Report:
+        """The report read from its stored text alone, as `audit check` reads a file before the batch
+        helps it: what it offers the next year's report (cross-year help is never chained)."""
         row = self._rows(select(reports.c.source, reports.c.encoding, reports.c.text, reports.c.page_starts)
                          .where(reports.c.id == report_id))[0]
         document = DecodedText(source=row["source"], encoding=row["encoding"], text=row["text"],
@@ -374,6 +410,14 @@ class IndexDatabase:
                                              box=(row["box_left"], row["box_top"], row["box_right"], row["box_bottom"]))
                  for row in rows}
         return [found[offset] for offset in sorted(found)]
+
+    def previous_report(self, body_key: Optional[str], year: Optional[int]) -> Optional[StoredReport]:
+        """The same body's report of the year before, the last by source of several versions (the
+        one `audit check` pairs with it), or None."""
+        if not body_key or not year:
+            return None
+        earlier = self.reports(body_key=body_key, year=year - 1)
+        return earlier[-1] if earlier else None
 
     def findings(self, report_id: int) -> list[Finding]:
         rows = self._rows(select(findings_table).where(findings_table.c.report_id == report_id)
@@ -392,6 +436,11 @@ class IndexDatabase:
     def _one(self, condition) -> Optional[StoredReport]:
         rows = self._rows(select(*_REPORT_COLUMNS).where(condition))
         return StoredReport(**rows[0]) if rows else None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def utc_now() -> str:
@@ -414,6 +463,13 @@ def _insert_rows(connection: Connection, table, rows: list[dict]) -> None:
     """One executemany for all the rows (none: no statement)."""
     if rows:
         connection.execute(insert(table), rows)
+
+
+def _insert_figures(connection: Connection, report_id: int, report: Report) -> None:
+    _insert_rows(connection, figures, [
+        {"report_id": report_id, "key": c.key, "value": c.value, "raw": c.raw, "line": c.line,
+         "page": report.document.page_of(c.line), "status": c.status.value} for c in report.cells])
+    _insert_rows(connection, ocr_positions, _ocr_position_rows(report_id, report))
 
 
 def _ocr_position_rows(report_id: int, report: Report) -> list[dict]:
