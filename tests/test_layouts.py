@@ -190,6 +190,17 @@ def test_a_provincial_extra_column_does_not_shift_the_standard_keys(seed, layout
     assert report.cell("active.extra.2.normative_doc").note == f"省级增设列“{EXTRA_COLUMNS[seed].header}”"
 
 
+@pytest.mark.parametrize("layout", ["markdown", "cell-lines-broken-headers"])
+def test_an_extra_column_beside_a_single_count(layout):
+    """本年处理决定数量 (2021's wording; 2019 prints 处理决定数量) with a provincial column after it."""
+    expected = SEED_EXPECTATIONS["000"]
+    column = ExtraColumn("decisions", "其中网上办理数量",
+                         {"active.licensing": 12000, "active.punishment": 0, "active.coercion": 17})
+    report = reprinted("000", COLUMN_LAYOUTS[layout]("2021", expected["figures"], column))
+    assert report.figures == expected["figures"] | _extra_column_keys(column)
+    assert report.value("active.licensing.decisions") == 12371
+
+
 def test_a_flattened_table_with_an_extra_column_is_solved_or_left_open_never_guessed():
     expected = SEED_EXPECTATIONS["001"]
     column = EXTRA_COLUMNS["001"]
@@ -282,6 +293,21 @@ def test_extra_rows_in_flattened_digit_runs_are_read_where_the_split_is_unique()
     # '12130' is 12,1,30 or 1,21,30 or 12,13,0 …: left open, with its readings listed.
     assert report.cell("active.extra.1.issued").status == CellStatus.AMBIGUOUS
     assert report.figures["active.licensing.decisions"] == 12371
+
+
+@pytest.mark.parametrize("separator", ["", " "], ids=["digit-runs", "space-separated"])
+def test_a_provincial_table_of_its_own_in_flattened_text(separator):
+    """A 第二十条 table the template lacks (行政给付 under 本年处理决定数量): its row comes first under
+    its header, which is exactly a standard table's columns, so the header ends where the label begins."""
+    expected = SEED_EXPECTATIONS["001"]
+    tables = tables_inline("2021", expected["figures"], separator)
+    assert tables["二"].count("行政强制0") == 1
+    tables["二"] = tables["二"].replace("行政强制0", "行政强制0第二十条信息内容本年处理决定数量行政给付12")
+    report = reprinted("001", tables)
+    assert {k: v for k, v in report.figures.items() if not k.startswith("active.normative_doc")} == {
+        k: v for k, v in expected["figures"].items() if not k.startswith("active.normative_doc")} | {
+        "active.extra.1.decisions": 12}
+    assert report.cell("active.extra.1.decisions").note == "省级增设行“行政给付”"
 
 
 def test_a_flattened_extra_row_with_too_few_digits_is_left_open_with_a_warning():

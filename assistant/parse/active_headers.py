@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from collections.abc import Mapping, Sequence
 
 from assistant import catalogue
 from assistant.parse.normalize import compact
 
-_INFO = "信息内容"
+INFO_CELL = "信息内容"
+"""The first header cell of every 第二十条 table."""
 _NOTE = re.compile(r"\([^)]*\)")
 _UNKNOWN_HEADER = re.compile(r"[^\d()|]{1,12}?(?:件数|数量|总数|金额|项数)(?:\([^)]*\))?")
 _DIGIT = re.compile(r"\d")
@@ -67,7 +69,7 @@ def extra_column_headers(text: str, span: tuple[int, int], template: str, row_pa
     """Every header in span that prints a column the template does not have, in text order."""
     rows = {row.stem: row for row in catalogue.active_rows(template)}
     squeezed, offsets = compact(text[span[0] : span[1]])
-    found = [(span[0] + offsets[m.start()], span[0] + offsets[m.end() - 1] + 1) for m in re.finditer(_INFO, squeezed)]
+    found = [(span[0] + offsets[m.start()], span[0] + offsets[m.end() - 1] + 1) for m in re.finditer(INFO_CELL, squeezed)]
     headers: list[ActiveHeader] = []
     for index, (_, start) in enumerate(found):
         until = found[index + 1][0] if index + 1 < len(found) else span[1]
@@ -87,13 +89,17 @@ def governing(headers: Sequence[ActiveHeader], offset: int) -> ActiveHeader | No
     return next((header for header in headers if header.end <= offset < header.until), None)
 
 
-def _standard_name(printed: str, labels: Mapping[str, str]) -> str | None:
+def _standard_name(printed: str) -> str | None:
     squeezed = _core(printed)
-    return next((name for name, label in labels.items() if _core(label) == squeezed), None)
+    return next((name for name, label in _column_labels() if label == squeezed), None)
 
 
-def _column_labels() -> dict[str, str]:
-    return {name: label for row in catalogue.ACTIVE_ROWS_2021 + catalogue.ACTIVE_ROWS_2019 for name, label in row.columns}
+@cache
+def _column_labels() -> tuple[tuple[str, str], ...]:
+    """(column name, header without notes) for both templates: one name may be printed two ways
+    ('本年处理决定数量' in 2021, '处理决定数量' in 2019)."""
+    return tuple(sorted({(name, _core(label)) for row in catalogue.ACTIVE_ROWS_2021 + catalogue.ACTIVE_ROWS_2019
+                         for name, label in row.columns}))
 
 
 def row_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
@@ -104,7 +110,6 @@ def row_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
 
 def _delimited_header(start: int, tokens: Sequence[tuple[str, int]], row_patterns: Mapping[str, re.Pattern]):
     """Header cells after 信息内容 up to the first cell that is a standard row label."""
-    labels = _column_labels()
     columns: list[HeaderColumn] = []
     for token, offset in tokens:
         if offset < start:
@@ -112,34 +117,47 @@ def _delimited_header(start: int, tokens: Sequence[tuple[str, int]], row_pattern
         stem = row_stem(token, row_patterns)
         if stem is not None:
             return columns, stem, offset
-        if not token or _INFO in compact(token)[0]:
+        if not token or INFO_CELL in compact(token)[0]:
             return None
-        columns.append(HeaderColumn(_standard_name(token, labels), token, offset))
+        columns.append(HeaderColumn(_standard_name(token), token, offset))
     return None
 
 
 def _flattened_header(text: str, start: int, end: int, row_patterns: Mapping[str, re.Pattern]):
-    """Header words after 信息内容 up to the first digit; what no header word covers is the row label."""
+    """Header words after 信息内容 up to the first digit; what no header word covers is the row label:
+    (columns, the standard row it names or None, where the label starts), None without a label."""
     digit = _DIGIT.search(text, start, end)
     squeezed, offsets = compact(text[start : digit.start() if digit else end])
-    labels = {name: _core(label) for name, label in _column_labels().items()}
     columns: list[HeaderColumn] = []
     position = 0
     while position < len(squeezed):
         stem = row_stem(squeezed[position:], row_patterns)
         if stem is not None:
             return columns, stem, start + offsets[position]
-        name = max((n for n, label in labels.items() if squeezed.startswith(label, position)),
-                   key=lambda n: len(labels[n]), default=None)
+        name, label = max(((n, label) for n, label in _column_labels() if squeezed.startswith(label, position)),
+                          key=lambda pair: len(pair[1]), default=(None, ""))
         if name is not None:
-            length = len(labels[name])
+            length = len(label)
             note = _NOTE.match(squeezed, position + length)
             length += len(note.group(0)) if note else 0
         else:
             unknown = _UNKNOWN_HEADER.match(squeezed, position)
             if unknown is None:
-                return None
+                return columns, None, start + offsets[position]
             length = len(unknown.group(0))
         columns.append(HeaderColumn(name, squeezed[position : position + length], start + offsets[position]))
         position += length
     return None
+
+
+def unknown_first_row(text: str, start: int, end: int, template: str,
+                      row_patterns: Mapping[str, re.Pattern]) -> tuple[list[str], int] | None:
+    """In flattened text, a row that is not a standard one printed first under a header of standard
+    columns only (start: the end of 信息内容): the columns and where the row's label starts, when
+    the header is exactly the columns of one of the template's tables."""
+    parsed = _flattened_header(text, start, end, row_patterns)
+    if parsed is None or parsed[1] is not None:
+        return None
+    names = [column.name for column in parsed[0]]
+    tables = {tuple(name for name, _ in row.columns) for row in catalogue.active_rows(template)}
+    return (names, parsed[2]) if tuple(names) in tables else None

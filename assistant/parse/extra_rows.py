@@ -12,8 +12,9 @@ keys in `catalogue.EXTRA_ACTIVE_PREFIX`, numbered by `tables.read_active`).
   A label that is not a table's (sentence punctuation, a heading's number such as '（二）', longer
   than a row label, or numbers that are a date: '2021年') is not a row and
   ends the table, so narrative after it is never read as one. An
-  unknown row printed first under its table's header cannot be told from the header in flattened
-  text, so it is not read.
+  unknown row printed first under its table's header is read when that header is exactly the
+  standard columns of one of the template's tables (`active_headers.unknown_first_row`): the
+  header words end where the row's label begins.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ from dataclasses import dataclass
 
 from assistant import catalogue
 from assistant.models import CellStatus
-from assistant.parse.active_headers import ActiveHeader, governing, row_stem
+from assistant.parse.active_headers import INFO_CELL, ActiveHeader, governing, row_stem, unknown_first_row
 from assistant.parse.cell_values import read_cell
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowReading, RowSpec, read_row, split_cells
 from assistant.parse.segment import Column
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_HEADER_WORDS = ("信息内容", "第二十条")
+_HEADER_WORDS = (INFO_CELL, "第二十条")
 _NOT_A_LABEL = re.compile(r"[，。；：、,;:]|^\(?[一二三四五六七八九十]+[)、]")
 _DATE_AFTER = re.compile(r"\s*[年月日]")
 _LONGEST_LABEL = 24
@@ -123,8 +124,15 @@ def _flattened_rows(text: str, span: tuple[int, int], template: str, row_pattern
         if stem is not None:
             columns = _table_columns(template, stem, headers, label_start)
             continue
+        if any(word in label for word in _HEADER_WORDS):
+            first = _first_row_under_header(text, run, template, row_patterns)
+            if first is None:
+                columns = []
+                continue
+            columns, label_start = first
+            label = compact(text[label_start : run.start("numbers")])[0]
         if (not columns or not _CJK.search(label) or _NOT_A_LABEL.search(label) or _DATE_AFTER.match(text, run.end())
-                or len(label) > _LONGEST_LABEL or any(word in label for word in _HEADER_WORDS)):
+                or len(label) > _LONGEST_LABEL):
             columns = []
             continue
         spec = RowSpec(f"extra@{label_start}", "", tuple(kind for _, kind in columns))
@@ -132,6 +140,20 @@ def _flattened_rows(text: str, span: tuple[int, int], template: str, row_pattern
         reading = read_row(text, RowMatch(spec, label_start, run.start("numbers"), end))
         rows.append(ExtraRow(label_start, label, tuple(name for name, _ in columns), reading))
     return rows
+
+
+def _first_row_under_header(text: str, run: re.Match, template: str, row_patterns: Mapping[str, re.Pattern]):
+    """The columns and label start of an unknown row right after a header of standard columns."""
+    squeezed, offsets = compact(run["label"])
+    info = squeezed.rfind(INFO_CELL)
+    if info < 0:
+        return None
+    header_start = run.start("label") + offsets[info + len(INFO_CELL) - 1] + 1
+    found = unknown_first_row(text, header_start, run.start("numbers"), template, row_patterns)
+    if found is None:
+        return None
+    names, label_start = found
+    return [(name, Column(decimal=name.startswith("amount"))) for name in names], label_start
 
 
 def _trailing_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
