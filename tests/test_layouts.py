@@ -310,6 +310,20 @@ def test_a_provincial_table_of_its_own_in_flattened_text(separator):
     assert report.cell("active.extra.1.decisions").note == "省级增设行“行政给付”"
 
 
+def test_an_extra_row_in_the_word_copy_paste_layout_of_a_real_report():
+    """农业农村局 2019 (seed 002) prints one cell per line after a tab; a provincial row with a
+    decrease is added under 行政强制, in the same layout."""
+    expected = SEED_EXPECTATIONS["002"]
+    text = sample("002").read_text(encoding="utf-8")
+    coercion = "\t行政强制\n\t\u30000\n\t0\u3000\n\t0\n\n"
+    assert text.count(coercion) == 1
+    text = text.replace(coercion, coercion + "\t行政给付\n\t3\n\t-1\n\t2\n\n")
+    report = extract(decode_bytes(text.encode("utf-8"), "002-extra-row.txt"))
+    assert report.figures == expected["figures"] | {"active.extra.1.prev_items": 3, "active.extra.1.change": -1,
+                                                    "active.extra.1.decisions": 2}
+    assert report.cell("active.extra.1.change").status == CellStatus.OK
+
+
 def test_a_flattened_extra_row_with_too_few_digits_is_left_open_with_a_warning():
     expected = SEED_EXPECTATIONS["001"]
     report = reprinted("001", tables_inline("2021", expected["figures"], "", extra_rows={"规章": ("地方性法规", (7,))}))

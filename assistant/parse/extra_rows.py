@@ -79,9 +79,16 @@ def _table_columns(template: str, stem: str, headers: Sequence[ActiveHeader], of
     a provincial column until the additions are numbered)."""
     header = governing(headers, offset)
     if header is not None:
-        return [(column.name or f"@{column.offset}", Column(decimal=column.is_amount)) for column in header.columns]
+        return [(column.name, _kind(column.name)) if column.name else (f"@{column.offset}", Column(decimal=column.is_amount))
+                for column in header.columns]
     row = next(row for row in catalogue.active_rows(template) if row.stem == stem)
-    return [(name, Column(decimal=name.startswith("amount"))) for name, _ in row.columns]
+    return [(name, _kind(name)) for name, _ in row.columns]
+
+
+def _kind(column: str) -> Column:
+    """A standard column is signed (本年增/减) or decimal (金额) in every table that has it."""
+    return Column(signed=any(key.endswith(f".{column}") for key in catalogue.SIGNED_KEYS),
+                  decimal=any(key.endswith(f".{column}") for key in catalogue.DECIMAL_KEYS))
 
 
 def _delimited_rows(tokens: Sequence[tuple[str, int]], template: str, row_patterns: Mapping[str, re.Pattern],
@@ -101,7 +108,8 @@ def _delimited_rows(tokens: Sequence[tuple[str, int]], template: str, row_patter
         if not columns or not _CJK.search(squeezed) or any(w in squeezed for w in (*header_words, *_HEADER_WORDS)):
             continue
         values = tokens[index : index + len(columns)]
-        readings = tuple(read_cell(raw, at, decimal=kind.decimal) for (raw, at), (_, kind) in zip(values, columns))
+        readings = tuple(read_cell(raw, at, signed=kind.signed, decimal=kind.decimal)
+                         for (raw, at), (_, kind) in zip(values, columns))
         if (len(values) < len(columns) or all(r.value is None for r in readings)
                 or any(r.status == CellStatus.NOT_NUMBER and r.value is None for r in readings)):
             continue
@@ -137,7 +145,8 @@ def _flattened_rows(text: str, span: tuple[int, int], template: str, row_pattern
             continue
         spec = RowSpec(f"extra@{label_start}", "", tuple(kind for _, kind in columns))
         end = runs[index + 1].start() if index + 1 < len(runs) else span[1]
-        reading = read_row(text, RowMatch(spec, label_start, run.start("numbers"), end))
+        label_end = run.start("label") + len(run["label"].rstrip())
+        reading = read_row(text, RowMatch(spec, label_start, label_end, end))
         rows.append(ExtraRow(label_start, label, tuple(name for name, _ in columns), reading))
     return rows
 
@@ -153,7 +162,7 @@ def _first_row_under_header(text: str, run: re.Match, template: str, row_pattern
     if found is None:
         return None
     names, label_start = found
-    return [(name, Column(decimal=name.startswith("amount"))) for name in names], label_start
+    return [(name, _kind(name)) for name in names], label_start
 
 
 def _trailing_stem(label: str, row_patterns: Mapping[str, re.Pattern]) -> str | None:
