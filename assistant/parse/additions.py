@@ -18,6 +18,15 @@ EXTRA_PREFIX = catalogue.EXTRA_ACTIVE_PREFIX
 _PENDING = "@"
 
 
+def pending(offset: int) -> str:
+    """The name of an addition whose label or header starts at `offset`, until it is numbered."""
+    return f"{_PENDING}{offset}"
+
+
+def pending_key(offset: int, tail: str) -> str:
+    return f"{EXTRA_PREFIX}{pending(offset)}.{tail}"
+
+
 def number_additions(cells: list[Cell], column_headers: Mapping[int, str]) -> list[Cell]:
     """`column_headers`: the printed header of each extra column (whitespace removed), by its offset."""
     pending = [cell.key.removeprefix(EXTRA_PREFIX).split(".", 1) for cell in cells if _is_pending(cell.key)]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from assistant import catalogue
 from assistant.models import CellStatus
 from assistant.parse.active_headers import INFO_CELL, ActiveHeader, governing, row_stem, unknown_first_row
+from assistant.parse.additions import pending
 from assistant.parse.cell_values import read_cell
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowReading, RowSpec, read_row, split_cells
@@ -79,8 +80,8 @@ def _table_columns(template: str, stem: str, headers: Sequence[ActiveHeader], of
     a provincial column until the additions are numbered)."""
     header = governing(headers, offset)
     if header is not None:
-        return [(column.name, _kind(column.name)) if column.name else (f"@{column.offset}", Column(decimal=column.is_amount))
-                for column in header.columns]
+        return [(column.name, _kind(column.name)) if column.name
+                else (pending(column.offset), Column(decimal=column.is_amount)) for column in header.columns]
     row = next(row for row in catalogue.active_rows(template) if row.stem == stem)
     return [(name, _kind(name)) for name, _ in row.columns]
 

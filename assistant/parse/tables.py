@@ -14,7 +14,7 @@ from assistant import catalogue
 from assistant.models import Cell, CellStatus, DecodedText
 from assistant.parse.cell_values import CellReading
 from assistant.parse.active_headers import extra_column_headers, governing
-from assistant.parse.additions import EXTRA_PREFIX, number_additions
+from assistant.parse.additions import number_additions, pending_key
 from assistant.parse.extra_rows import delimited_tokens, extra_active_rows
 from assistant.parse.normalize import compact
 from assistant.parse.rows import RowMatch, RowReading, RowSpec, locate_rows, read_row
@@ -89,7 +89,7 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
         if header is None:
             names[row.stem] = [f"{row.stem}.{c}" for c, _ in row.columns]
         else:
-            names[row.stem] = [f"{row.stem}.{c.name}" if c.name else f"{EXTRA_PREFIX}@{c.offset}.{_leaf(row.stem)}"
+            names[row.stem] = [f"{row.stem}.{c.name}" if c.name else pending_key(c.offset, _leaf(row.stem))
                                for c in header.columns]
         kinds = [_active_column(f"{row.stem}.{c}") for c, _ in row.columns] if header is None else \
             [_active_column(f"{row.stem}.{c.name}") if c.name else Column(decimal=c.is_amount) for c in header.columns]
@@ -107,7 +107,7 @@ def read_active(document: DecodedText, text: str, span: tuple[int, int], templat
         extra_resolution = resolve({spec.name: extra.reading.options}, [])
         cells += [cell.model_copy(update={"note": "；".join(filter(None, [f"省级增设行“{extra.label}”", cell.note]))})
                   for cell in _cells(document, [spec], {spec.name: extra.reading}, extra_resolution,
-                                     lambda row, column: f"{EXTRA_PREFIX}@{extra.offset}.{extra.names[column]}", span)]
+                                     lambda row, column: pending_key(extra.offset, extra.names[column]), span)]
     return number_additions(cells, {c.offset: compact(c.printed)[0] for header in headers for c in header.extra})
 
 
