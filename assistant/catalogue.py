@@ -104,13 +104,33 @@ SIGNED_KEYS = {"active.licensing.change", "active.other_mgmt_service.change", "a
 ALT_SCOPE_PREFIX = "alt_scope."
 """Section 三 printed a second time for another scope (本级 / 全区): kept under this prefix."""
 EXTRA_ACTIVE_PREFIX = "active.extra."
-"""Provincial extra rows of section 二: `active.extra.<n>.<column>`, n in report order."""
+"""Provincial additions to section 二, numbered n = 1, 2, … over extra rows and extra columns
+together, in the order they are printed (SPEC §2.2 gives the row shape; columns follow it):
+- an extra row n: `active.extra.<n>.<column>`, one key per standard column of its table;
+- an extra column n: `active.extra.<n>.<row>`, one key per standard row it crosses, <row> being the
+  row's key stem without `active.` ('active.extra.2.normative_doc');
+- the cell of extra row n under extra column m: `active.extra.<n>.<m>`.
+Column names and row names of the catalogue never coincide, so the key's last part says which
+kind of addition it is; the printed label or header is in the cell's note."""
 DECIMAL_KEYS = {"active.admin_fee.amount_10k_yuan", "active.procurement.amount_10k_yuan"}
 
 
 def _active_column_labels() -> dict[str, str]:
     """Every section 二 column name with its label (the columns an extra row borrows from its table)."""
     return {column: label for row in ACTIVE_ROWS_2021 + ACTIVE_ROWS_2019 for column, label in row.columns}
+
+
+def _active_row_labels() -> dict[str, str]:
+    """Every section 二 row name (key stem without `active.`) with its label (the rows an extra column crosses)."""
+    return {row.stem.removeprefix("active."): row.label for row in ACTIVE_ROWS_2019 + ACTIVE_ROWS_2021}
+
+
+def _extra_label(number: str, tail: str) -> str:
+    if tail in _active_column_labels():
+        return f"省级增设第{number}项（行）·{_active_column_labels()[tail]}"
+    if tail in _active_row_labels():
+        return f"省级增设第{number}项（列）·{_active_row_labels()[tail]}"
+    return f"省级增设第{number}项（行）·省级增设第{tail}项（列）"
 
 
 def active_rows(template: str) -> list[ActiveRow]:
@@ -156,8 +176,7 @@ def key_label(key: str) -> str:
     if key.startswith(ALT_SCOPE_PREFIX):
         return f"另一口径表格·{key_label(key.removeprefix(ALT_SCOPE_PREFIX))}"
     if key.startswith(EXTRA_ACTIVE_PREFIX):
-        number, column = key.removeprefix(EXTRA_ACTIVE_PREFIX).split(".")
-        return f"省级增设第{number}行·{_active_column_labels()[column]}"
+        return _extra_label(*key.removeprefix(EXTRA_ACTIVE_PREFIX).split("."))
     parts = key.split(".")
     if parts[0] == "requests":
         row, column = ".".join(parts[1:-1]), parts[-1]

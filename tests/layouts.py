@@ -6,6 +6,8 @@ separated by spaces, and crawled-page text where every delimiter is gone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from assistant import catalogue
 
 REQUEST_HEADER = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
@@ -24,18 +26,34 @@ def _row_label(label: str) -> str:
     return label.split(" ", 1)[-1]
 
 
-def _rows(template: str, figures: dict):
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A provincial column printed after the standard column `after`, with a value for each row
+    (by key stem) of the tables that have that column."""
+
+    after: str
+    header: str
+    values: dict[str, float] = field(default_factory=dict)
+
+
+def _rows(template: str, figures: dict, extra_column: ExtraColumn | None = None):
     for row in catalogue.active_rows(template):
-        yield "二", row.label, [figures[f"{row.stem}.{c}"] for c, _ in row.columns], [h for _, h in row.columns]
+        values, header = [figures[f"{row.stem}.{c}"] for c, _ in row.columns], [h for _, h in row.columns]
+        names = [c for c, _ in row.columns]
+        if extra_column is not None and extra_column.after in names:
+            position = names.index(extra_column.after) + 1
+            values.insert(position, extra_column.values[row.stem])
+            header.insert(position, extra_column.header)
+        yield "二", row.label, values, header
     for row, label in catalogue.request_rows(template):
         yield "三", _row_label(label), [figures[f"requests.{row}.{c}"] for c, _ in catalogue.APPLICANT_COLUMNS], None
     yield "四", "", [figures[k] for k in catalogue.appeal_keys()], None
 
 
-def tables_markdown(template: str, figures: dict) -> dict[str, str]:
+def tables_markdown(template: str, figures: dict, extra_column: ExtraColumn | None = None) -> dict[str, str]:
     parts = {"二": [], "三": ["| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
                              "|---|---|---|---|---|---|---|---|"], "四": []}
-    for section, label, values, header in _rows(template, figures):
+    for section, label, values, header in _rows(template, figures, extra_column):
         if section == "二":
             parts["二"] += [f"| 信息内容 | {' | '.join(header)} |", "|" + "---|" * (len(header) + 1),
                            f"| {label} | {' | '.join(_cell(v) for v in values)} |", ""]
@@ -48,13 +66,18 @@ def tables_markdown(template: str, figures: dict) -> dict[str, str]:
     return {section: "\n".join(lines) for section, lines in parts.items()}
 
 
-def tables_inline(template: str, figures: dict, separator: str) -> dict[str, str]:
-    """One line per table; separator '' reproduces the crawled pages' flattened digit runs."""
+def tables_inline(template: str, figures: dict, separator: str, extra_column: ExtraColumn | None = None,
+                  extra_rows: dict[str, tuple[str, tuple]] | None = None) -> dict[str, str]:
+    """One line per table; separator '' reproduces the crawled pages' flattened digit runs.
+    `extra_rows` as in `tables_cell_lines`."""
     parts = {"二": "", "三": REQUEST_HEADER, "四": APPEAL_HEADER}
-    for section, label, values, header in _rows(template, figures):
+    for section, label, values, header in _rows(template, figures, extra_column):
         cells = separator.join(_cell(v) for v in values)
         if section == "二":
             parts["二"] += f"第二十条信息内容{''.join(header)}{label}{cells}"
+            if label in (extra_rows or {}):
+                extra_label, extra_values = extra_rows[label]
+                parts["二"] += extra_label + separator.join(_cell(v) for v in extra_values)
         else:
             parts[section] += f"{label}{cells}"
     return parts
@@ -86,18 +109,20 @@ def _broken(header: str) -> str:
 
 
 def tables_cell_lines(template: str, figures: dict, broken_headers: bool = False,
-                      extra_rows: dict[str, tuple[str, tuple]] | None = None) -> dict[str, str]:
+                      extra_rows: dict[str, tuple[str, tuple]] | None = None,
+                      extra_column: ExtraColumn | None = None) -> dict[str, str]:
     """Crawled pages of other provinces: every cell on its own line ending in ' |' (a blank cell is a
     bare '|'), rows separated by filler lines of bare '|||'. With `broken_headers`, header words are
     broken ('本年新 制作数量') and 商业/企业 stand on two header rows. `extra_rows` maps a standard
-    section 二 row label to a provincial row (label, values) printed right after it."""
+    section 二 row label to a provincial row (label, values) printed right after it; `extra_column`
+    adds a provincial column to the tables that have its `after` column."""
 
     def cells(texts) -> list[str]:
         return [f"{text} |" for text in texts] + ["|||"]
 
     parts = {"二": [], "三": [line for header in _REQUEST_HEADER_CELLS[broken_headers] for line in cells(header)],
              "四": []}
-    for section, label, values, header in _rows(template, figures):
+    for section, label, values, header in _rows(template, figures, extra_column):
         values = [_cell(v) for v in values]
         if section == "二":
             parts["二"] += cells(["信息内容"] + [_broken(h) if broken_headers else h for h in header])

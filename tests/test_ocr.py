@@ -14,16 +14,20 @@ import io
 import pytest
 from PIL import Image
 
+from assistant.app.review_page import _table_html
 from assistant.check import check_report
+from assistant.config import Settings
 from assistant.draft.memo import build_memo
 from assistant.draft.memo_document import memo_document
+from assistant.draft.official_tables import official_tables
 from assistant.draft.document import to_markdown
+from assistant.ingest import Ingestor
 from assistant.errors import InputError
 from assistant.load import load_bytes
 from assistant.load.ocr import tesseract_path
 from assistant.models import UNSURE_MARK, CellStatus
 from assistant.parse import extract
-from conftest import sample
+from conftest import sample, store_rows
 from documents import report_blocks, to_pdf
 from scans import image_only_pdf, scanned_pages
 from test_seed_figures import SEED_EXPECTATIONS
@@ -70,6 +74,37 @@ def test_every_ocr_cell_keeps_its_page_and_box(scanned_report):
     assert box is not None and box.page == document.page_of(cell.line) == 2
     left, top, right, bottom = box.box
     assert 0 < left < right and 0 < top < bottom
+
+
+@needs_tesseract
+def test_the_store_keeps_each_ocr_figure_with_its_page_and_box(scan_pages, scanned_report, tmp_path, new_database):
+    """Written with the figure, read back with the stored report, shown where the memo cites the figure."""
+    path = tmp_path / "001_scan.pdf"
+    path.write_bytes(image_only_pdf(scan_pages))
+    settings = Settings(index_dir=tmp_path / "index", database_url=new_database())
+    ingestor = Ingestor(settings)
+    try:
+        ingestor.ingest([path])
+        cell = scanned_report.cell("requests.new.natural")
+        place = scanned_report.document.ocr_cell_at(cell.offset)
+        assert store_rows(settings, "SELECT page, box_left, box_top, box_right, box_bottom FROM ocr_positions "
+                                    "WHERE key = 'requests.new.natural'") == [(place.page, *place.box)]
+        read_cells = [c for c in scanned_report.cells if c.status != CellStatus.MISSING
+                      and scanned_report.document.ocr_cell_at(c.offset) is not None]
+        assert store_rows(settings, "SELECT COUNT(*) FROM ocr_positions") == [(len(read_cells),)]
+        stored = ingestor.db.load_report(ingestor.db.reports()[0].id)
+        assert stored.cells == scanned_report.cells
+        assert stored.document.ocr_cell_at(stored.cell("requests.new.natural").offset) == place
+        memo = to_markdown(memo_document(build_memo(stored, check_report(stored))))
+        null = next(c for c in stored.cells if c.value is None and c.status != CellStatus.MISSING)
+        box = stored.document.ocr_cell_at(null.offset).box
+        assert f"扫描件第{stored.document.page_of(null.line)}页（图像坐标 {box[0]},{box[1]}–{box[2]},{box[3]}）" in memo
+        requests_table = next(t for t in official_tables("2021") if any("requests.new.natural" in r.cells for r in t.rows))
+        left, top, right, bottom = place.box
+        assert f'title="扫描件第{place.page}页（图像坐标 {left},{top}–{right},{bottom}）"' in _table_html(
+            requests_table, stored, set())
+    finally:
+        ingestor.close()
 
 
 @needs_tesseract

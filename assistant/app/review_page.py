@@ -10,7 +10,7 @@ import streamlit as st
 
 from assistant.app.pickers import pick_report
 from assistant.app.source_view import CONTEXT, escape, numbered_lines, report_label
-from assistant.check.evidence import fmt
+from assistant.check.evidence import fmt, scan_place
 from assistant.draft.memo import RULE_NAMES, plain_wording
 from assistant.draft.memo_document import OCR_NOTICE
 from assistant.draft.official_tables import OfficialTable, official_tables
@@ -83,7 +83,8 @@ def _runs(lines: list[int]) -> list[tuple[int, int]]:
 
 def _table_html(table: OfficialTable, report: Report, flagged: set[str]) -> str:
     """One official table: rows of column titles where the form changes them, cells shaded when a
-    finding names them; the last cell of a short row spans the rest of the width."""
+    finding names them; the last cell of a short row spans the rest of the width. A scanned
+    report's cell names the page and box it was read from when pointed at."""
     rows = []
     for row in table.rows:
         label_style = _TITLES if row.titles else "text-align:left;font-weight:500"
@@ -97,7 +98,9 @@ def _table_html(table: OfficialTable, report: Report, flagged: set[str]) -> str:
                 cell = report.cell(text)
                 value = "" if cell is None else _MARKS.get(cell.status, fmt(cell.value))
                 style = f"{_CELL};text-align:center" + (f";{_FLAGGED}" if text in flagged else "")
-                cells.append(f'<td{colspan} style="{style}">{escape(value)}</td>')
+                place = scan_place(report, cell) if cell is not None else ""
+                title = f' title="{escape(place)}"' if place else ""
+                cells.append(f'<td{colspan}{title} style="{style}">{escape(value)}</td>')
         if not row.cells:
             cells.append(f'<td colspan="{table.width}" style="{_CELL}"></td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")

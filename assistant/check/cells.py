@@ -11,7 +11,7 @@ from itertools import groupby
 
 from assistant.catalogue import KeyEquation, key_label
 from assistant.check.arithmetic import RULE_NAMES, blocked_equations, holds_with_blanks_as_zero
-from assistant.check.evidence import cell_evidence, fmt
+from assistant.check.evidence import cell_evidence, fmt, scan_place
 from assistant.models import Cell, CellStatus, Evidence, Finding, Report
 
 _TABLE_NAMES = {"active": "第二部分（主动公开）", "requests": "第三部分（依申请）", "appeals": "第四部分（复议诉讼）"}
@@ -39,11 +39,7 @@ def check_cells(report: Report) -> list[Finding]:
 
 def _ocr_unsure(report: Report, cell: Cell) -> str:
     """A scanned report's cell left null: where it is on the scan and what it may have been read as."""
-    page = report.document.page_of(cell.line)
-    box = report.document.ocr_cell_at(cell.offset)
-    where = f"扫描件第{page}页" if page else "扫描件"
-    if box is not None:
-        where += f"（图像坐标 {box.box[0]},{box.box[1]}–{box.box[2]},{box.box[3]}）"
+    where = scan_place(report, cell)
     read_as = "、".join(fmt(v) for v in cell.candidates) or "无法辨认"
     return (f"“{key_label(cell.key)}”（{where}）{cell.note}，识别为{read_as}，未采用；"
             "请对照扫描件人工确认。")

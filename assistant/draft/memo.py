@@ -11,6 +11,7 @@ from typing import Optional
 from pydantic import BaseModel, Field
 
 from assistant.catalogue import key_label
+from assistant.check.evidence import scan_place
 from assistant.check.similarity import copied_passages
 from assistant.parse.problem_lists import split_section
 from assistant.draft.themes import load_themes, tag
@@ -76,6 +77,8 @@ class MemoFigure(BaseModel):
     value: Optional[float]
     raw: str
     line: int
+    scan: str = ""
+    """For a scanned report: the page and box the figure was read from."""
 
 
 class MemoFinding(BaseModel):
@@ -139,7 +142,8 @@ def _memo_finding(report: Report, finding: Finding) -> MemoFinding:
     for key in finding.keys[:8]:
         cell = report.cell(key)
         if cell is not None:
-            figures.append(MemoFigure(key=key, label=key_label(key), value=cell.value, raw=cell.raw, line=cell.line))
+            figures.append(MemoFigure(key=key, label=key_label(key), value=cell.value, raw=cell.raw, line=cell.line,
+                                      scan=scan_place(report, cell)))
     quotes = []
     for evidence in finding.evidence[:4]:
         line = report.document.line_text(evidence.line).strip() if 0 < evidence.line <= report.document.line_count else ""

@@ -38,7 +38,8 @@ def memo_document(memo: Memo) -> Document:
             number += 1
             document.add(Paragraph(f"{number}. {finding.message}"))
             if finding.figures:
-                document.add(Bullets([f"涉及数据：{f.label}，{_figure_value(f)}（第{f.line}行）" for f in finding.figures]))
+                document.add(Bullets([f"涉及数据：{f.label}，{_figure_value(f)}（第{f.line}行{'；' + f.scan if f.scan else ''}）"
+                                      for f in finding.figures]))
             for line, text in finding.quotes:
                 if text:
                     document.add(Quote(f"原文第{line}行：{text}"))

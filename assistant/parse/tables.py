@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from assistant import catalogue
 from assistant.models import Cell, CellStatus, DecodedText
 from assistant.parse.cell_values import CellReading
-from assistant.parse.extra_rows import extra_active_cells
+from assistant.parse.active_headers import extra_column_headers, governing
+from assistant.parse.additions import number_additions, pending_key
+from assistant.parse.extra_rows import delimited_tokens, extra_active_rows
 from assistant.parse.normalize import compact
-from assistant.parse.rows import RowMatch, RowSpec, locate_rows, read_row
+from assistant.parse.rows import RowMatch, RowReading, RowSpec, locate_rows, read_row
 from assistant.parse.scopes import own_part, scope_parts
 from assistant.parse.segment import Column
 from assistant.parse.solve import Equation, Hint, Resolution, resolve
@@ -66,21 +68,47 @@ _APPEAL_ROW = "appeals"
 
 def read_active(document: DecodedText, text: str, span: tuple[int, int], template: str,
                 hints: Sequence[tuple[str, float]] = ()) -> list[Cell]:
-    """Section 二: a few small tables with no arithmetic; plausibility and narrative break ties."""
+    """Section 二: a few small tables with no arithmetic; plausibility and narrative break ties. A
+    table whose header prints provincial columns is read by header position (`active_headers`), so
+    its standard cells stay under their keys whatever is added beside them."""
     start, end = span
     anchor = re.search(r"第\s*二\s*十\s*条", text[start:end])
-    table_start = start + anchor.start() if anchor else start
-    specs = [
+    table_span = (start + anchor.start() if anchor else start, end)
+    patterns = {row.stem: re.compile(_ACTIVE_LABELS[row.stem]) for row in catalogue.active_rows(template)}
+    tokens = delimited_tokens(text, table_span)
+    headers = extra_column_headers(text, table_span, template, patterns, tokens)
+    specs: list[RowSpec] = []
+    names: dict[str, list[str]] = {}
+    readings: dict[str, RowReading] = {}
+    located = {m.spec.name: m for m in locate_rows(text, *table_span, [
         RowSpec(row.stem, _ACTIVE_LABELS[row.stem], tuple(_active_column(f"{row.stem}.{c}") for c, _ in row.columns))
-        for row in catalogue.active_rows(template)
-    ]
-    readings = {m.spec.name: read_row(text, m) for m in locate_rows(text, table_start, end, specs)}
-    column_names = {row.stem: [c for c, _ in row.columns] for row in catalogue.active_rows(template)}
-    positions = {f"{stem}.{c}": (stem, i) for stem, names in column_names.items() for i, c in enumerate(names)}
-    resolution = resolve({name: r.options for name, r in readings.items()}, [], _hints(hints, positions),
-                         plausible={stem: _doc_plausible(template) for stem in ("active.regulation", "active.normative_doc")})
-    cells = _cells(document, specs, readings, resolution, lambda row, column: f"{row}.{column_names[row][column]}", span)
-    return cells + extra_active_cells(document, text, (table_start, end), template, _ACTIVE_LABELS)
+        for row in catalogue.active_rows(template)])}
+    for row in catalogue.active_rows(template):
+        match = located.get(row.stem)
+        header = governing(headers, match.label_start) if match else None
+        if header is None:
+            names[row.stem] = [f"{row.stem}.{c}" for c, _ in row.columns]
+        else:
+            names[row.stem] = [f"{row.stem}.{c.name}" if c.name else pending_key(c.offset, _leaf(row.stem))
+                               for c in header.columns]
+        kinds = [_active_column(f"{row.stem}.{c}") for c, _ in row.columns] if header is None else \
+            [_active_column(f"{row.stem}.{c.name}") if c.name else Column(decimal=c.is_amount) for c in header.columns]
+        spec = RowSpec(row.stem, _ACTIVE_LABELS[row.stem], tuple(kinds))
+        specs.append(spec)
+        if match is not None:
+            readings[row.stem] = read_row(text, RowMatch(spec, match.label_start, match.label_end, match.region_end))
+    positions = {key: (stem, i) for stem, keys in names.items() for i, key in enumerate(keys)}
+    plausible = {stem: _doc_plausible(template, [positions[f"{stem}.{c}"][1] for c, _ in row.columns])
+                 for row in catalogue.active_rows(template) if (stem := row.stem) in ("active.regulation", "active.normative_doc")}
+    resolution = resolve({name: r.options for name, r in readings.items()}, [], _hints(hints, positions), plausible=plausible)
+    cells = _cells(document, specs, readings, resolution, lambda row, column: names[row][column], span)
+    for extra in extra_active_rows(text, table_span, template, patterns, headers, tokens):
+        spec = extra.reading.spec
+        extra_resolution = resolve({spec.name: extra.reading.options}, [])
+        cells += [cell.model_copy(update={"note": "；".join(filter(None, [f"省级增设行“{extra.label}”", cell.note]))})
+                  for cell in _cells(document, [spec], {spec.name: extra.reading}, extra_resolution,
+                                     lambda row, column: pending_key(extra.offset, extra.names[column]), span)]
+    return number_additions(cells, {c.offset: compact(c.printed)[0] for header in headers for c in header.extra})
 
 
 def read_requests(document: DecodedText, text: str, span: tuple[int, int], template: str,
@@ -170,11 +198,16 @@ def _active_column(key: str) -> Column:
     return Column(signed=key in catalogue.SIGNED_KEYS, decimal=key in catalogue.DECIMAL_KEYS)
 
 
-def _doc_plausible(template: str) -> Callable[[tuple[CellReading, ...]], bool]:
-    """A document row is physically possible: 2021 本年制发 ≤ 现行有效 + 本年废止; 2019 对外公开总数 ≥ 本年新公开."""
+def _leaf(stem: str) -> str:
+    return stem.removeprefix("active.")
+
+
+def _doc_plausible(template: str, standard: Sequence[int]) -> Callable[[tuple[CellReading, ...]], bool]:
+    """A document row is physically possible: 2021 本年制发 ≤ 现行有效 + 本年废止; 2019 对外公开总数 ≥ 本年新公开.
+    `standard`: where the row's three standard columns are in its reading (provincial columns may sit between)."""
 
     def plausible(option: tuple[CellReading, ...]) -> bool:
-        values = [cell.value for cell in option]
+        values = [option[index].value for index in standard]
         if any(v is None for v in values):
             return True
         if template == "2021":

@@ -76,9 +76,9 @@ def render_report(report: Report, columns: int = DEFAULT_COLUMNS) -> str:
     for row in catalogue.active_rows(used):
         lines += _grid(f"二、主动公开·{row.label}", [label for _, label in row.columns],
                        [(row.label, [report.cell(f"{row.stem}.{c}") for c, _ in row.columns])], columns)
-    for stem, cells in _prefixed_rows(report, catalogue.EXTRA_ACTIVE_PREFIX).items():
+    for cells in _prefixed_rows(report, catalogue.EXTRA_ACTIVE_PREFIX).values():
         lines += _grid(f"二、主动公开·{_note_head(cells)}", [key_label(c.key).split("·")[-1] for c in cells],
-                       [(f"增设第{stem}行", cells)], columns)
+                       [(key_label(cells[0].key).split("·")[0].removeprefix("省级"), cells)], columns)
     lines.append("")
     lines += _request_grid(report, used, "三、收到和处理政府信息公开申请情况", "", columns)
     alternative = [c for c in report.cells if c.key.startswith(catalogue.ALT_SCOPE_PREFIX)]

@@ -29,11 +29,11 @@ from sqlalchemy.sql import Select
 from assistant.check.peers import body_key as report_body_key
 from assistant.config import Settings
 from assistant.errors import StoreError
-from assistant.models import DecodedText, Finding, NarrativeChunk, Report
+from assistant.models import CellStatus, DecodedText, Finding, NarrativeChunk, OcrCell, Report
 from assistant.parse import extract
 from assistant.parse.cross_year import PreviousYear, may_use_previous, resolve_with_previous
 from assistant.store import migrations
-from assistant.store.tables import activity, figures, problem_sentences, reports, sections, state
+from assistant.store.tables import activity, figures, ocr_positions, problem_sentences, reports, sections, state
 from assistant.store.tables import chunks as chunks_table, findings as findings_table
 
 DATABASE_NAME = "figures.sqlite"
@@ -273,6 +273,7 @@ class IndexDatabase:
             if db.execute(select(reports.c.id).where(reports.c.id == report_id)).scalar() is None:
                 return
             db.execute(delete(figures).where(figures.c.report_id == report_id))
+            db.execute(delete(ocr_positions).where(ocr_positions.c.report_id == report_id))
             db.execute(delete(findings_table).where(findings_table.c.report_id == report_id,
                                                     findings_table.c.cross_report == 0))
             _insert_figures(db, report_id, report)
@@ -399,8 +400,16 @@ class IndexDatabase:
         row = self._rows(select(reports.c.source, reports.c.encoding, reports.c.text, reports.c.page_starts)
                          .where(reports.c.id == report_id))[0]
         document = DecodedText(source=row["source"], encoding=row["encoding"], text=row["text"],
-                               page_starts=json.loads(row["page_starts"]))
+                               page_starts=json.loads(row["page_starts"]), ocr_cells=self.ocr_cells(report_id))
         return extract(document)
+
+    def ocr_cells(self, report_id: int) -> list[OcrCell]:
+        """The scan positions of a report's figures (none unless it was read by OCR), in text order."""
+        rows = self._rows(select(ocr_positions).where(ocr_positions.c.report_id == report_id))
+        found = {row["text_offset"]: OcrCell(offset=row["text_offset"], page=row["page"], confidence=row["confidence"],
+                                             box=(row["box_left"], row["box_top"], row["box_right"], row["box_bottom"]))
+                 for row in rows}
+        return [found[offset] for offset in sorted(found)]
 
     def previous_report(self, body_key: Optional[str], year: Optional[int]) -> Optional[StoredReport]:
         """The same body's report of the year before, the last by source of several versions (the
@@ -460,6 +469,19 @@ def _insert_figures(connection: Connection, report_id: int, report: Report) -> N
     _insert_rows(connection, figures, [
         {"report_id": report_id, "key": c.key, "value": c.value, "raw": c.raw, "line": c.line,
          "page": report.document.page_of(c.line), "status": c.status.value} for c in report.cells])
+    _insert_rows(connection, ocr_positions, _ocr_position_rows(report_id, report))
+
+
+def _ocr_position_rows(report_id: int, report: Report) -> list[dict]:
+    """One row per figure read from a scanned table cell: the cell's page, box and confidence."""
+    rows = []
+    for cell in report.cells:
+        place = report.document.ocr_cell_at(cell.offset) if cell.status != CellStatus.MISSING else None
+        if place is not None:
+            rows.append({"report_id": report_id, "key": cell.key, "page": place.page, "text_offset": place.offset,
+                         "box_left": place.box[0], "box_top": place.box[1], "box_right": place.box[2],
+                         "box_bottom": place.box[3], "confidence": place.confidence})
+    return rows
 
 
 def _insert_findings(connection: Connection, report_id: int, found: Sequence[Finding], cross: bool) -> None:

@@ -14,12 +14,13 @@ from sqlalchemy import Connection, inspect, insert, select, update
 from assistant.errors import StoreError
 from assistant.store import tables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_ROW = "schema_version"
 
 # UPGRADES[n] turns a version-n database into version n + 1.
 UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: lambda connection: tables.activity.create(connection),
+    2: lambda connection: tables.ocr_positions.create(connection),
 }
 
 

@@ -1,5 +1,6 @@
 """The figures store's schema, once, for SQLite and PostgreSQL: one row per report version, everything
-derived from it keyed by report_id (deleted with it), the activity log, and `state` (the write
+derived from it keyed by report_id (deleted with it; for a scanned report the OCR position of each
+figure too), the activity log, and `state` (the write
 `generation` that derived caches such as the BM25 index watch, and the schema version).
 
 Column types are the ones the SQLite schema of the first indexes had, so that such a file is upgraded
@@ -47,6 +48,24 @@ figures = Table(
     PrimaryKeyConstraint("report_id", "key"),
     Index("figures_key", "key", "value"),
 )
+
+ocr_positions = Table(
+    "ocr_positions", metadata,
+    _report_id(),
+    Column("key", Text, nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("text_offset", Integer, nullable=False),
+    Column("box_left", Integer, nullable=False),
+    Column("box_top", Integer, nullable=False),
+    Column("box_right", Integer, nullable=False),
+    Column("box_bottom", Integer, nullable=False),
+    Column("confidence", Float().with_variant(REAL(), "sqlite"), nullable=False),
+    PrimaryKeyConstraint("report_id", "key"),
+)
+"""Where each figure of a scanned report was read: its page, its box in the page image (pixels at the
+OCR resolution) and tesseract's confidence, with the offset of the cell's text (`OcrCell`), so a stored
+report re-derived from its text keeps its positions and every citation can send a reviewer to the scan.
+A table of its own, beside `figures`, so that upgrading adds it rather than altering `figures`."""
 
 findings = Table(
     "findings", metadata,
