@@ -154,8 +154,9 @@ def test_against_a_real_chroma_server(tmp_path):
             assert Path(hits[0].report).name.startswith("000") and hits[0].vector_rank is not None
             # the ingest left this generation's search indexes in the local index folder; a new
             # client searching through them finds the same
+            store, generation = ingestor.db.store_id, ingestor.db.generation
             assert sorted(p.name for p in (settings.index_dir / CACHE_FOLDER).iterdir()) == [
-                f"bm25-g{ingestor.db.generation}", f"vectors-{ingestor.vectors.embedding.slug}-g{ingestor.db.generation}"]
+                f"bm25-s{store}-g{generation}", f"vectors-{ingestor.vectors.embedding.slug}-s{store}-g{generation}"]
             again = Ingestor(settings)
             try:
                 assert Retriever(again.db, again.vectors).search("政务新媒体规范化管理", section="五") == hits

@@ -19,6 +19,7 @@ from assistant.ingest import Ingestor
 from assistant.retrieve import Retriever
 from assistant.retrieve.cache import CACHE_FOLDER
 from assistant.retrieve.nearest import SentenceMatrix
+from assistant.store.database import DATABASE_NAME
 from conftest import SAMPLES
 
 
@@ -32,6 +33,12 @@ def _ingest(index: Path, *names: str) -> Ingestor:
     return ingestor
 
 
+def _cache_names(ingestor: Ingestor) -> list[str]:
+    """The folders this store's current generation is cached in, BM25 and vectors."""
+    store, generation = ingestor.db.store_id, ingestor.db.generation
+    return [f"bm25-s{store}-g{generation}", f"vectors-{ingestor.vectors.embedding.slug}-s{store}-g{generation}"]
+
+
 def _chunks_of(ingestor: Ingestor, name: str) -> set[str]:
     return set(ingestor.db.chunk_ids(ingestor.db.report_by_source(str(SAMPLES / name)).id))
 
@@ -41,15 +48,14 @@ def test_an_ingest_leaves_the_next_generations_indexes_and_removes_the_old(tmp_p
     ingestor = _ingest(index, "000_ac79e17d4ed72742.txt", "001_9b265bb38da02cc5.txt")
     try:
         before = ingestor.db.generation
-        slug = ingestor.vectors.embedding.slug
-        assert _folders(index) == [f"bm25-g{before}", f"vectors-{slug}-g{before}"]
+        assert _folders(index) == _cache_names(ingestor)
         searched_before = Retriever(ingestor.db, ingestor.vectors)
         assert searched_before.search("政务新媒体", top=3)
 
         ingestor.ingest([SAMPLES / "003_e8142887fca8d37a.txt"])
         after = ingestor.db.generation
         assert after > before
-        assert _folders(index) == [f"bm25-g{after}", f"vectors-{slug}-g{after}"]
+        assert _folders(index) == _cache_names(ingestor)
         new_chunks = _chunks_of(ingestor, "003_e8142887fca8d37a.txt")
         for retriever in (searched_before, Retriever(ingestor.db, ingestor.vectors)):
             keyword, nearest = retriever.indexes()
@@ -65,7 +71,7 @@ def test_a_matrix_updated_from_the_last_generation_equals_one_made_from_scratch(
     ingestor = _ingest(index, "000_ac79e17d4ed72742.txt", "001_9b265bb38da02cc5.txt")
     try:
         ingestor.ingest([SAMPLES / "002_ffb7cb016be5db93.txt"])
-        folder = index / CACHE_FOLDER / f"vectors-{ingestor.vectors.embedding.slug}-g{ingestor.db.generation}"
+        folder = index / CACHE_FOLDER / _cache_names(ingestor)[1]
         updated = SentenceMatrix.load(folder)
         shutil.rmtree(index / CACHE_FOLDER)
         _, nearest = Retriever(ingestor.db, ingestor.vectors).indexes()
@@ -96,7 +102,30 @@ def test_a_matrix_missing_vectors_is_used_but_not_stored_and_replaced_once_chrom
 
         assert ingestor.reconcile() == (0, 1)
         assert retriever.rankings("好差评主动评价率")[1][0] == target
-        assert [name for name in _folders(index) if name.startswith("vectors-")] == \
-            [f"vectors-{ingestor.vectors.embedding.slug}-g{ingestor.db.generation}"]
+        assert [name for name in _folders(index) if name.startswith("vectors-")] == _cache_names(ingestor)[1:]
     finally:
         ingestor.close()
+
+
+def test_a_store_made_again_in_the_same_folder_never_reads_the_old_stores_indexes(tmp_path, new_database):
+    """A new database for the same index folder (figures.sqlite deleted, or another PostgreSQL database
+    given) counts its generations from 0 again: the old store's indexes of the same generation number
+    are not its own, and its searches find only its reports."""
+    index = tmp_path / "index"
+    first = Ingestor(Settings(index_dir=index, database_url=new_database()))
+    first.ingest([SAMPLES / "000_ac79e17d4ed72742.txt"])
+    generation, old_store = first.db.generation, first.db.store_id
+    first.close()
+    for path in index.glob(f"{DATABASE_NAME}*"):
+        path.unlink()
+    second = Ingestor(Settings(index_dir=index, database_url=new_database()))
+    try:
+        second.ingest([SAMPLES / "003_e8142887fca8d37a.txt"])
+        assert second.db.generation == generation and second.db.store_id != old_store
+        keyword, nearest = Retriever(second.db, second.vectors).indexes()
+        own = set(second.db.chunk_ids())
+        assert set(map(str, keyword.ids)) == own == set(map(str, nearest.stored.chunk_ids))
+        hits = Retriever(second.db, second.vectors).search("政务新媒体", top=5)
+        assert hits and {hit.chunk_id for hit in hits} <= own
+    finally:
+        second.close()

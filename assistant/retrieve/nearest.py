@@ -72,7 +72,7 @@ class NearestPassages:
     def of(cls, db: IndexDatabase, vectors: NarrativeVectors, index_dir: Path, generation: int) -> NearestPassages:
         """This generation's matrix, from disk, or made (from the newest stored one and what Chroma
         has beyond it) and stored if complete."""
-        cache = GenerationCache(index_dir, f"vectors-{vectors.embedding.slug}")
+        cache = GenerationCache(index_dir, f"vectors-{vectors.embedding.slug}-s{db.store_id}")
 
         stored = cache.index(generation, SentenceMatrix.load,
                              lambda: _matrix(db, vectors, cache.newest(SentenceMatrix.load)),

@@ -61,7 +61,7 @@ class KeywordIndex:
     @classmethod
     def of(cls, db: IndexDatabase, index_dir: Path, generation: int) -> KeywordIndex:
         """This generation's index, from disk, or made from the stored tokens (and stored)."""
-        return GenerationCache(index_dir, "bm25").index(
+        return GenerationCache(index_dir, f"bm25-s{db.store_id}").index(
             generation, cls.load, lambda: cls.made(sorted(db.chunk_tokens())),
             lambda made: len(made.ids) > 0 and db.generation == generation, cls.save)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum
+from functools import cached_property
 from typing import Any, Optional
 
 from pydantic import BaseModel
@@ -293,6 +294,11 @@ class IndexDatabase:
     @property
     def generation(self) -> int:
         return self._value(select(state.c.value).where(state.c.name == "generation"))
+
+    @cached_property
+    def store_id(self) -> int:
+        """The database's identity (see `migrations`): with the generation, what names a derived index."""
+        return self._value(select(state.c.value).where(state.c.name == migrations.STORE_ID_ROW))
 
     def activity(self, limit: int = 200) -> list[Activity]:
         """The latest changes to the index, newest first."""

@@ -7,6 +7,7 @@ store's write lock, so two processes opening a new database create it once."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, insert, select, update
@@ -14,13 +15,22 @@ from sqlalchemy import Connection, inspect, insert, select, update
 from assistant.errors import StoreError
 from assistant.store import tables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_ROW = "schema_version"
+STORE_ID_ROW = "store_id"
+
+
+def _store_id_row() -> dict:
+    """A random identity for the database, so that what is derived from one store (the search caches,
+    named by it and the generation) is never taken for another's: a store re-created in the same
+    index folder, or another database given to it, counts its generations from 0 again."""
+    return {"name": STORE_ID_ROW, "value": secrets.randbelow(2**31 - 1) + 1}
 
 # UPGRADES[n] turns a version-n database into version n + 1.
 UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: lambda connection: tables.activity.create(connection),
     2: lambda connection: tables.ocr_positions.create(connection),
+    3: lambda connection: connection.execute(insert(tables.state).values(**_store_id_row())),
 }
 
 
@@ -43,7 +53,7 @@ def prepare(connection: Connection) -> None:
     if version is None:
         tables.metadata.create_all(connection)
         connection.execute(insert(tables.state), [{"name": "generation", "value": 0},
-                                                  {"name": VERSION_ROW, "value": SCHEMA_VERSION}])
+                                                  {"name": VERSION_ROW, "value": SCHEMA_VERSION}, _store_id_row()])
         return
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(version)
