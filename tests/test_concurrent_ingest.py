@@ -41,12 +41,15 @@ def overlapping_folders(root: Path) -> tuple[list[Path], list[Path], int]:
 
 def run_two_ingests(runs: list[list[Path]], settings: Settings) -> list[subprocess.CompletedProcess]:
     """Both runs started at once, into the index and stores of `settings` (the figures database and the
-    Chroma server passed to them through the environment)."""
+    Chroma server passed to them through the environment). Each reads its files in its own process
+    (`--jobs 1`): the race under test is between the two writers, and a worker pool per run would only
+    add its start-up (the pool's own equivalence is tested in test_batch)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("AUDIT_DATABASE_URL", "AUDIT_CHROMA_URL")}
     environment.update({name: value for name, value in (("AUDIT_DATABASE_URL", settings.database_url),
                                                         ("AUDIT_CHROMA_URL", settings.chroma_url)) if value})
     index = settings.index_dir
-    processes = [subprocess.Popen([sys.executable, "-m", "assistant", "ingest", *map(str, paths), "--index", str(index)],
+    processes = [subprocess.Popen([sys.executable, "-m", "assistant", "ingest", *map(str, paths), "--index", str(index),
+                                   "--jobs", "1"],
                                   cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True, encoding="utf-8") for paths in runs]
     results = []
