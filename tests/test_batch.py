@@ -153,7 +153,7 @@ def test_stored_figures_do_not_depend_on_the_order_the_years_arrive(tmp_path, ne
     """pingtan_2019 settles a flattened section 二 cell of pingtan_2020 (see test_checks). Whether 2020
     arrives first in another run, first in the same run, or 2019 is deleted and ingested again, the
     index ends with the rows of 2019-then-2020, and they are what `audit check` finds for the pair."""
-    earlier, later = corpus_file("pingtan_2019.txt"), corpus_file("pingtan_2020.txt")
+    earlier, later = corpus_file("pingtan_2019.txt").resolve(), corpus_file("pingtan_2020.txt").resolve()  # as stored
     orders = {"years_in_order": [[earlier, later]], "later_year_first_run": [[later], [earlier]],
               "later_year_first_in_one_run": [[later, earlier]]}
     stores = {name: Settings(index_dir=tmp_path / name, database_url=new_database()) for name in orders}
