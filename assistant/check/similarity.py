@@ -21,6 +21,8 @@ _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _NOISE = re.compile(r"[\s，,、：:“”\"'（）()《》\-—.]+")
 _DIGITS = re.compile(r"\d+")
 _THRESHOLD = Fraction(SAME_SENTENCE).limit_denominator(1000)
+# The threshold's terms as plain ints: `_near` runs for every pair of sentences compared.
+_THRESHOLD_NUMERATOR, _THRESHOLD_DENOMINATOR = _THRESHOLD.numerator, _THRESHOLD.denominator
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,10 @@ def copied_passages(text: str, other: str) -> tuple[list[Passage], float]:
 def _near(a: frozenset[str], b: frozenset[str]) -> bool:
     """Trigram Jaccard ≥ SAME_SENTENCE; sets whose sizes alone rule it out (J ≤ small/large) are
     not intersected."""
-    small, large = sorted((len(a), len(b)))
-    if small * _THRESHOLD.denominator < _THRESHOLD.numerator * large:
+    small, large = len(a), len(b)
+    if small > large:
+        small, large = large, small
+    if small * _THRESHOLD_DENOMINATOR < _THRESHOLD_NUMERATOR * large:
         return False
     shared = len(a & b)
     union = len(a) + len(b) - shared
