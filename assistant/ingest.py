@@ -310,8 +310,9 @@ class Ingestor:
         if not (key and year):
             return findings
         previous_year = self.db.nearest_year(key, year, after=False)
-        if previous_year is not None:
-            previous_stored = self.db.reports(body_key=key, year=previous_year)[0]
+        earlier = self.db.reports(body_key=key, year=previous_year) if previous_year is not None else []
+        if earlier:
+            previous_stored = earlier[0]
             previous = self._peer(previous_stored)
             if previous_stored.year == year - 1:
                 findings += carry_over(previous, peer)
