@@ -305,16 +305,12 @@ class Ingestor:
         """The reports whose cross-report findings depend on this one: the same body's next indexed year (it
         is their previous report), and other bodies' reports of the same year sharing its problem sentences."""
         found: dict[int, PeerView] = {}
-        if key and year:
-            later = [r for r in self.db.reports(body_key=key) if r.year is not None and r.year > year]
-            following = min((r.year for r in later), default=None)
-            for stored in later:
-                if stored.year == following:
-                    found[stored.id] = self._peer(stored)
-        for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
-            other = self.db.report(partner)
-            if other and other.body_key != key and other.year == year:
-                found.setdefault(partner, self._peer(other))
+        following = self.db.nearest_year(key, year, after=True) if key and year else None
+        if following is not None:
+            for stored in self.db.reports(body_key=key, year=following):
+                found[stored.id] = self._peer(stored)
+        for other in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES, year, key):
+            found.setdefault(other.id, self._peer(other))
         return found
 
     def _cross_findings(self, report_id: int, peer: PeerView) -> list[Finding]:
@@ -322,17 +318,16 @@ class Ingestor:
         findings: list[Finding] = []
         if not (key and year):
             return findings
-        earlier = [r for r in self.db.reports(body_key=key) if r.year is not None and r.year < year]
+        previous_year = self.db.nearest_year(key, year, after=False)
+        earlier = self.db.reports(body_key=key, year=previous_year) if previous_year is not None else []
         if earlier:
-            previous_stored = max(earlier, key=lambda r: r.year)
+            previous_stored = earlier[0]
             previous = self._peer(previous_stored)
             if previous_stored.year == year - 1:
                 findings += carry_over(previous, peer)
             findings += copied(peer, previous, same_body=True)
-        for partner in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES):
-            other = self.db.report(partner)
-            if other and other.body_key != key and other.year == year:
-                findings += copied(peer, self._peer(other), same_body=False)
+        for other in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES, year, key):
+            findings += copied(peer, self._peer(other), same_body=False)
         return findings
 
 

@@ -34,9 +34,9 @@ def table_equations(report: Report) -> list[KeyEquation]:
 def blocked_equations(report: Report, equations: Optional[list[KeyEquation]] = None) -> list[KeyEquation]:
     """Equations (of `equations`, default the report's) that cannot run as printed: some cell is
     blank or unreadable (blank is not 0)."""
-    value = report.value
+    known = {key for key in report.keys if report.value(key) is not None}
     return [eq for eq in (table_equations(report) if equations is None else equations)
-            if any(value(key) is None for key in eq.lhs + eq.rhs)]
+            if not known.issuperset(eq.lhs + eq.rhs)]
 
 
 def holds_with_blanks_as_zero(report: Report, equation: KeyEquation) -> bool:

@@ -93,9 +93,11 @@ def _other_body_copies(unique: list[PeerView], compare: Comparison) -> Iterator[
     candidates = NearCopyCandidates(ordered_texts)
     for index, text in text_of.items():
         peer = unique[index]
-        others = [other for candidate in candidates.sharing(text)
-                  if compare(ordered_texts[text], ordered_texts[candidate])[1] >= OTHER_BODY_COPY_SHARE
-                  for other in holders.get((candidate, peer.year), ()) if other != index and unique[other].key != peer.key]
+        others = []
+        for candidate in candidates.sharing(text):
+            held = [other for other in holders.get((candidate, peer.year), ()) if other != index and unique[other].key != peer.key]
+            if held and compare(ordered_texts[text], ordered_texts[candidate])[1] >= OTHER_BODY_COPY_SHARE:
+                others.extend(held)
         if others:
             yield index, sorted(others)
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from assistant.catalogue import APPLICANT_COLUMNS
 from assistant.check.evidence import cell_evidence, quote
-from assistant.check.similarity import sentences
+from assistant.check.similarity import sentence_starts
 from assistant.models import Evidence, Number, Report, Template
 from assistant.parse.cross_year import PreviousYear
 from assistant.parse.meta import place_units
@@ -93,6 +93,6 @@ def _problems_section(report: Report) -> Optional[ProblemsSection]:
     text = report.section_text("五")
     measures = split_section(text).measures
     measures_start = measures[0].start if measures else len(text)
-    offsets = {s.start for s in sentences(text)} | {measures_start + s.start for s in sentences(text[measures_start:])}
+    offsets = {*sentence_starts(text), *(measures_start + start for start in sentence_starts(text[measures_start:]))}
     return ProblemsSection(text=text, measures_start=measures_start,
                            quotes={offset: quote(report, span.body_start + offset) for offset in sorted(offsets)})

@@ -33,7 +33,7 @@ _MIN_SUBJECT = 2
 # Words for one subject that a problem and its measure often phrase differently (队伍 ↔ 培训).
 _TOPICS = {"staff": r"队伍|人员|培训|业务能力|业务水平|能力", "columns": r"栏目|专栏|专题", "timeliness": r"及时|时效|更新",
            "interpretation": r"解读", "media": r"新媒体|公众号|微信|微博", "requests": r"依申请|申请|答复"}
-_STOP_BIGRAMS = re.compile(r"[^\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _FEE = re.compile(r"信息处理费|收费|收取|费用")
 MAX_QUOTED = 4
 
@@ -102,7 +102,8 @@ def _unanswered(report: Report, problems: list[Item], measures: list[Item], base
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if not _STOP_BIGRAMS.search(text[i : i + 2])}
+    """Pairs of adjacent Chinese characters: the pairs inside each run of them."""
+    return {run[i : i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
 
 
 def check_fee_statement(report: Report) -> list[Finding]:

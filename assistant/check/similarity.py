@@ -10,7 +10,7 @@ import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -21,6 +21,8 @@ _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _NOISE = re.compile(r"[\s，,、：:“”\"'（）()《》\-—.]+")
 _DIGITS = re.compile(r"\d+")
 _THRESHOLD = Fraction(SAME_SENTENCE).limit_denominator(1000)
+# The threshold's terms as plain ints: `_near` runs for every pair of sentences compared.
+_THRESHOLD_NUMERATOR, _THRESHOLD_DENOMINATOR = _THRESHOLD.numerator, _THRESHOLD.denominator
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,24 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     cost. Trigrams are interned: the same few thousand recur in every report, and one string
     object each keeps a full cache at a fraction of the memory."""
     found = []
+    for match, squeezed in _compared(text):
+        grams = frozenset(map(sys.intern, [squeezed[i : i + 3] for i in range(len(squeezed) - 2)]))
+        found.append(Sentence(match.start(), match.end(), squeezed, grams))
+    return tuple(found)
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Where the sentences `sentences` compares begin, without their trigrams: a report's quotes
+    need only these, and the trigrams are made where texts are compared."""
+    return [match.start() for match, _ in _compared(text)]
+
+
+def _compared(text: str) -> Iterator[tuple[re.Match, str]]:
+    """The sentences long enough to compare, each with its masked, squeezed text."""
     for match in _SENTENCE.finditer(text):
         squeezed = _NOISE.sub("", _DIGITS.sub("#", match.group(0)))
         if len(squeezed) >= MIN_SENTENCE:
-            grams = frozenset(map(sys.intern, [squeezed[i : i + 3] for i in range(len(squeezed) - 2)]))
-            found.append(Sentence(match.start(), match.end(), squeezed, grams))
-    return tuple(found)
+            yield match, squeezed
 
 
 def fingerprints(text: str) -> set[str]:
@@ -72,8 +86,10 @@ def copied_passages(text: str, other: str) -> tuple[list[Passage], float]:
 def _near(a: frozenset[str], b: frozenset[str]) -> bool:
     """Trigram Jaccard ≥ SAME_SENTENCE; sets whose sizes alone rule it out (J ≤ small/large) are
     not intersected."""
-    small, large = sorted((len(a), len(b)))
-    if small * _THRESHOLD.denominator < _THRESHOLD.numerator * large:
+    small, large = len(a), len(b)
+    if small > large:
+        small, large = large, small
+    if small * _THRESHOLD_DENOMINATOR < _THRESHOLD_NUMERATOR * large:
         return False
     shared = len(a & b)
     union = len(a) + len(b) - shared

@@ -1,7 +1,9 @@
 """Stage 1: turn a file on disk into decoded text (`DecodedText`), whatever format it came in.
 
 The format is recognised from the content first (PDF, ZIP, OLE2, PNG and JPEG signatures, HTML markup) and the
-file extension second, because reports are often saved under the wrong extension.
+file extension second, because reports are often saved under the wrong extension. The PDF, DOCX, HTML and image
+readers are imported when a file needs them: their libraries (pdfplumber, python-docx, BeautifulSoup, numpy and PIL)
+take a third of a second to import, which every `audit check` worker would pay for a batch of text files.
 """
 
 from __future__ import annotations
@@ -10,11 +12,8 @@ import re
 from pathlib import Path
 
 from assistant.errors import InputError
-from assistant.load.docx import docx_to_text
-from assistant.load.html import html_to_text
-from assistant.load.ocr import IMAGE_SUFFIXES, image_to_text, is_image
 from assistant.load.legacy_word import LEGACY_WORD_SUFFIXES, is_ole2, legacy_word_to_text
-from assistant.load.pdf import pdf_to_text
+from assistant.load.signatures import IMAGE_SUFFIXES, is_image
 from assistant.load.text import MAX_BYTES, decode_bytes
 from assistant.models import DecodedText
 
@@ -42,10 +41,16 @@ def load_bytes(data: bytes, source: str, suffix: str = "") -> DecodedText:
     if not data.strip():
         raise InputError(source, "文件为空")
     if data.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
+        from assistant.load.pdf import pdf_to_text
+
         return pdf_to_text(data, source)
     if data.startswith(b"PK\x03\x04"):
+        from assistant.load.docx import docx_to_text
+
         return docx_to_text(data, source)
     if is_image(data):
+        from assistant.load.ocr import image_to_text
+
         return image_to_text(data, source)
     if is_ole2(data):
         return legacy_word_to_text(data, source, suffix)
@@ -54,6 +59,8 @@ def load_bytes(data: bytes, source: str, suffix: str = "") -> DecodedText:
     if suffix == ".pdf":
         raise InputError(source, "PDF 文件已损坏（缺少 PDF 文件头）")
     if suffix in {".html", ".htm", ".shtml"} or _HTML_START.match(data[:4096]):
+        from assistant.load.html import html_to_text
+
         return html_to_text(decode_bytes(data, source).text, source)
     return decode_bytes(data, source)
 

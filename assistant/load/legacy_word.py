@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 from assistant.errors import InputError
-from assistant.load.docx import docx_to_text
 from assistant.models import DecodedText
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,6 +39,8 @@ def legacy_word_to_text(data: bytes, source: str, suffix: str) -> DecodedText:
     if soffice is None:
         raise InputError(source, f"无法读取 {kind} 文件：未安装 LibreOffice（apt-get install libreoffice-writer-nogui）")
     docx_bytes = _convert_to_docx(soffice, data, source, kind)
+    from assistant.load.docx import docx_to_text  # python-docx loads slowly; most batches hold no Word file
+
     decoded = docx_to_text(docx_bytes, source)
     return decoded.model_copy(update={"encoding": kind.lower()})
 

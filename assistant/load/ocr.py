@@ -32,7 +32,6 @@ from assistant.load.grid_image import GridCell, TableGrid, binarize, deskew, fin
 from assistant.models import UNSURE_MARK, DecodedText, OcrCell
 
 OCR_ENCODING = "ocr"
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 RENDER_DPI = 300
 MIN_CONFIDENCE = 60
 SURE_CONFIDENCE = 90
@@ -61,10 +60,6 @@ _RULE_MARKS = "[]|¦"  # a cell's rule caught at the edge of its crop (a read pi
 class _Reading:
     text: str
     confidence: float
-
-
-def is_image(data: bytes) -> bool:
-    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
 
 
 def tesseract_path() -> str | None:

@@ -81,6 +81,16 @@ _ZERO_KEYWORDS: dict[str, tuple[str, ...]] = {
     "received": ("申请",), "review": ("行政复议",), "suit": ("诉讼",), "corrected": ("纠错", "纠正"),
     "doc_issued": ("规范性文件",),
 }
+# All those words found in one scan of a sentence, not a scan per metric: the alternation tries the
+# longest word first at each position, and a word matched stands for every word it contains.
+_ALL_KEYWORDS = sorted({w for words in (*_KEYWORDS.values(), *_ZERO_KEYWORDS.values()) for w in words} | {"申请"},
+                       key=lambda w: (-len(w), w))
+_ANY_KEYWORD = re.compile("(?=(" + "|".join(map(re.escape, _ALL_KEYWORDS)) + "))")
+_CONTAINED = {w: frozenset(v for v in _ALL_KEYWORDS if v in w) for w in _ALL_KEYWORDS}
+_METRIC_ORDER = {metric: index for index, metric in enumerate(_COMPILED)}
+_METRICS_OF = {w: {m for m, words in _KEYWORDS.items() if not _CONTAINED[w].isdisjoint(words)} for w in _ALL_KEYWORDS}
+_ZERO_METRICS_OF = {w: {m for m, words in _ZERO_KEYWORDS.items() if not _CONTAINED[w].isdisjoint(words)}
+                    for w in _ALL_KEYWORDS}
 _NEEDS_REQUEST_CONTEXT = {"received", "handled", "carried_over", "carried_forward", "granted_or_partly", "granted",
                           "partly_granted", "withheld", "unable", "not_processed", "other_processed",
                           "applicant_natural", "applicant_org", "applicant_commercial"}
@@ -155,16 +165,19 @@ def statements(text: str, sections: Sequence[SectionSpan], year: Optional[int] =
 
 def _in_sentence(sentence: str, offset: int, in_narrative: bool) -> list[NarrativeFigure]:
     found: list[NarrativeFigure] = []
-    has_request = "申请" in sentence
-    for metric, patterns in _COMPILED.items():
-        if (metric in _NEEDS_REQUEST_CONTEXT and not has_request) or not any(w in sentence for w in _KEYWORDS[metric]):
+    words = set(_ANY_KEYWORD.findall(sentence))
+    has_request = any("申请" in word for word in words)
+    metrics = {metric for word in words for metric in _METRICS_OF[word]}
+    for metric in sorted(metrics, key=_METRIC_ORDER.__getitem__):
+        if metric in _NEEDS_REQUEST_CONTEXT and not has_request:
             continue
-        for pattern in patterns:
+        for pattern in _COMPILED[metric]:
             for match in pattern.finditer(sentence):
                 if not any(f.offset == offset + match.start(1) and f.metric == metric for f in found):
                     found.append(_claim(metric, number_value(match.group(1)), sentence, match, offset))
+    zero_metrics = {metric for word in words for metric in _ZERO_METRICS_OF[word]}
     for metric, patterns in _COMPILED_ZERO.items():
-        if not any(w in sentence for w in _ZERO_KEYWORDS[metric]):
+        if metric not in zero_metrics:
             continue
         for pattern in patterns:
             match = pattern.search(sentence)

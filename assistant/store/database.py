@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any, Optional
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -348,13 +348,30 @@ class IndexDatabase:
         rows.sort(key=_chunk_order)
         return [(row["id"], row["report_id"], row["section"], row["tokens"].split()) for row in rows]
 
-    def problem_partners(self, report_id: int, minimum_shared: int) -> list[int]:
+    def nearest_year(self, body_key: str, year: int, after: bool) -> Optional[int]:
+        """The body's closest indexed year after (or before) `year`: the store finds it, so ingest
+        does not read every report of a body indexed many times to find one year."""
+        column = reports.c.year
+        return self._value(select(func.min(column) if after else func.max(column))
+                           .where(reports.c.body_key == body_key, column > year if after else column < year))
+
+    def problem_partners(self, report_id: int, minimum_shared: int, year: Optional[int],
+                         other_than_key: Optional[str]) -> list[StoredReport]:
+        """Reports of `year` (None: of no known year) of bodies other than `other_than_key` sharing at
+        least `minimum_shared` problem sentences with the report, by id. Filtered in the query: a
+        body's own copies share all its sentences and are never partners, and reading each of them
+        back made ingest slow down as a body's copies accumulated."""
         mine, other = problem_sentences.alias("mine"), problem_sentences.alias("other")
-        statement = (select(other.c.report_id)
-                     .join_from(mine, other, (other.c.hash == mine.c.hash) & (other.c.report_id != mine.c.report_id))
-                     .where(mine.c.report_id == report_id).group_by(other.c.report_id)
-                     .having(func.count() >= minimum_shared).order_by(other.c.report_id))
-        return [row["report_id"] for row in self._rows(statement)]
+        shared = (select(other.c.report_id)
+                  .join_from(mine, other, (other.c.hash == mine.c.hash) & (other.c.report_id != mine.c.report_id))
+                  .where(mine.c.report_id == report_id).group_by(other.c.report_id)
+                  .having(func.count() >= minimum_shared).subquery())
+        key = reports.c.body_key
+        statement = (select(*_REPORT_COLUMNS).join_from(reports, shared, reports.c.id == shared.c.report_id)
+                     .where(reports.c.year.is_(None) if year is None else reports.c.year == year,
+                            key.is_not(None) if other_than_key is None else or_(key.is_(None), key != other_than_key))
+                     .order_by(reports.c.id))
+        return [StoredReport(**row) for row in self._rows(statement)]
 
     def figure_rows(self, report_ids: Sequence[int], keys: Sequence[str]) -> dict[tuple[int, str], Mapping[str, Any]]:
         """(report_id, key) → row with value, raw, line, page and status."""
