@@ -321,7 +321,7 @@ class Ingestor:
         previous_year = self.db.nearest_year(key, year, after=False)
         earlier = self.db.reports(body_key=key, year=previous_year) if previous_year is not None else []
         if earlier:
-            previous_stored = earlier[0]
+            previous_stored = earlier[-1]  # of several versions, the last by source, as `audit check` pairs them
             previous = self._peer(previous_stored)
             if previous_stored.year == year - 1:
                 findings += carry_over(previous, peer)

@@ -4,6 +4,7 @@ find every pair they would find by comparing all pairs."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +183,26 @@ def test_stored_figures_do_not_depend_on_the_order_the_years_arrive(tmp_path, ne
     alone = Settings(index_dir=tmp_path / "alone", database_url=new_database())
     _ingested(alone, [[later]]).close()
     assert _store_rows(stores["later_year_first_run"]) == _store_rows(alone)
+
+
+def test_ingest_compares_a_report_with_the_version_of_last_year_that_check_compares(tmp_path, new_database):
+    """Two versions of pingtan's 2019 report, the later by name with 2020's section 五 pasted in: ingest
+    pairs 2020 with that version, as `audit check` does (the last by source), and stores the findings
+    check gives for the three files."""
+    earlier, later = corpus_file("pingtan_2019.txt").resolve(), corpus_file("pingtan_2020.txt").resolve()
+    text = earlier.read_text(encoding="utf-8")
+    section_five = re.compile("(?<=五、存在的主要问题及改进情况).*(?=六、其他需要报告的事项)", re.S)
+    problems, pasted = (section_five.search(path.read_text(encoding="utf-8")).group() for path in (earlier, later))
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    files = [folder / earlier.name, folder / "pingtan_2019_v2.txt", folder / later.name]
+    files[0].write_text(text, encoding="utf-8")
+    files[1].write_text(text.replace(problems, pasted), encoding="utf-8")
+    files[2].write_bytes(later.read_bytes())
+    settings = Settings(index_dir=tmp_path / "index", database_url=new_database())
+    _ingested(settings, [[folder]]).close()
+    checked = check_reports([read(path) for path in files])
+    expected = sorted((str(path), f.rule, f.message) for path, c in zip(files, checked) for f in c.findings)
+    stored = sorted((row[0], row[1], row[3]) for row in _store_rows(settings)[1])
+    assert stored == expected
+    assert any(rule == "PROBLEMS_COPIED" and source == str(files[2]) for source, rule, _ in stored)
