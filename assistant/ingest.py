@@ -290,6 +290,8 @@ class Ingestor:
         if not key or not year:
             return
         for stored in self.db.reports(body_key=key, year=year + 1):
+            if stored.template != "2019":  # only the 2019 format's section 二 takes the previous year's help
+                continue
             report = self.db.extracted_report(stored.id)
             if may_use_previous(report):
                 resolved = self.db.with_previous_year(report)
