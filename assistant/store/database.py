@@ -13,15 +13,16 @@ content once and neither fails. The Chroma collection is reconciled against the 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Optional
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -152,9 +153,15 @@ class StoredDeletion(BaseModel):
     removed_chunks: list[str]
 
 
+class _OpenBatch(threading.local):
+    """The connection of the `batch` transaction a thread has open (the app's threads share one store)."""
+    connection: Optional[Connection] = None
+
+
 class IndexDatabase:
     def __init__(self, settings: Settings) -> None:
         url = database_url(settings)
+        self._batch = _OpenBatch()
         self.url = (make_url(settings.database_url) if settings.database_url else url).render_as_string(hide_password=True)
         if url.get_backend_name() == "sqlite":
             settings.index_dir.mkdir(parents=True, exist_ok=True)
@@ -189,8 +196,33 @@ class IndexDatabase:
         self.engine.dispose()
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every write and read of this thread inside is one transaction, committed at the end: ingest
+        stores many reports per commit (a commit per write was a fifth of the writer's SQL time) and
+        still reads what it wrote before. A failure rolls the whole batch back: its files are then
+        not stored, and the next ingest stores them."""
+        if self._batch.connection is not None:
+            yield
+            return
+        with self._transaction() as connection:
+            self._batch.connection = connection
+            try:
+                yield
+            finally:
+                self._batch.connection = None
+
+    @contextmanager
     def _writing(self) -> Iterator[Connection]:
-        """A write transaction, taken in turn with every other writer of the index (see the module docstring)."""
+        """A write transaction (the batch's, inside `batch`)."""
+        if self._batch.connection is not None:
+            yield self._batch.connection
+        else:
+            with self._transaction() as connection:
+                yield connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """Taken in turn with every other writer of the index (see the module docstring)."""
         with self.engine.connect() as connection, connection.begin():
             if self.engine.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -198,13 +230,22 @@ class IndexDatabase:
                 connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(func.current_schema()))))
             yield connection
 
-    def _rows(self, statement: Select) -> list[Mapping[str, Any]]:
-        with self.engine.connect() as connection:
-            return list(connection.execute(statement).mappings())
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection that sees this thread's uncommitted batch, if there is one."""
+        if self._batch.connection is not None:
+            yield self._batch.connection
+        else:
+            with self.engine.connect() as connection:
+                yield connection
 
-    def _value(self, statement: Select) -> Any:
-        with self.engine.connect() as connection:
-            return connection.execute(statement).scalar()
+    def _rows(self, statement: Select, parameters: Optional[Mapping[str, Any]] = None) -> list[Mapping[str, Any]]:
+        with self._reading() as connection:
+            return list(connection.execute(statement, parameters).mappings())
+
+    def _value(self, statement: Select, parameters: Optional[Mapping[str, Any]] = None) -> Any:
+        with self._reading() as connection:
+            return connection.execute(statement, parameters).scalar()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -305,33 +346,27 @@ class IndexDatabase:
         return [Activity(**row) for row in self._rows(select(activity).order_by(activity.c.id.desc()).limit(limit))]
 
     def report_by_source(self, source: str) -> Optional[StoredReport]:
-        return self._one(reports.c.source == source)
+        return self._one("source", source)
 
     def report_by_hash(self, content_hash: str) -> Optional[StoredReport]:
-        return self._one(reports.c.hash == content_hash)
+        return self._one("hash", content_hash)
 
     def report(self, report_id: int) -> Optional[StoredReport]:
-        return self._one(reports.c.id == report_id)
+        return self._one("id", report_id)
 
     def reports(self, body: Optional[str] = None, region: Optional[str] = None, year: Optional[int] = None,
                 body_key: Optional[str] = None) -> list[StoredReport]:
         """Matching reports ordered by body, year and source (in Python: the same order on both backends,
         whatever the PostgreSQL collation)."""
-        statement = select(*_REPORT_COLUMNS)
-        if body is not None:
-            statement = statement.where(reports.c.body.like(f"%{body}%"))
-        if region is not None:
-            statement = statement.where(reports.c.region.like(f"%{region}%"))
-        if year is not None:
-            statement = statement.where(reports.c.year == year)
-        if body_key is not None:
-            statement = statement.where(reports.c.body_key == body_key)
-        found = [StoredReport(**row) for row in self._rows(statement)]
+        given = {"body": f"%{body}%" if body is not None else None, "region": f"%{region}%" if region is not None else None,
+                 "year": year, "body_key": body_key}
+        statement = _reports_where(*(given[name] is not None for name in _REPORT_FILTERS))
+        found = [StoredReport(**row) for row in self._rows(statement, given)]
         return sorted(found, key=lambda r: (r.body_key is not None, r.body_key or "", r.year is not None,
                                             r.year or 0, r.source))
 
     def chunk_ids(self, report_id: Optional[int] = None) -> list[str]:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return _chunk_ids(connection, report_id)
 
     def chunks(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
@@ -351,9 +386,7 @@ class IndexDatabase:
     def nearest_year(self, body_key: str, year: int, after: bool) -> Optional[int]:
         """The body's closest indexed year after (or before) `year`: the store finds it, so ingest
         does not read every report of a body indexed many times to find one year."""
-        column = reports.c.year
-        return self._value(select(func.min(column) if after else func.max(column))
-                           .where(reports.c.body_key == body_key, column > year if after else column < year))
+        return self._value(_nearest_year(after), {"body_key": body_key, "year": year})
 
     def problem_partners(self, report_id: int, minimum_shared: int, year: Optional[int],
                          other_than_key: Optional[str]) -> list[StoredReport]:
@@ -361,17 +394,11 @@ class IndexDatabase:
         least `minimum_shared` problem sentences with the report, by id. Filtered in the query: a
         body's own copies share all its sentences and are never partners, and reading each of them
         back made ingest slow down as a body's copies accumulated."""
-        mine, other = problem_sentences.alias("mine"), problem_sentences.alias("other")
-        shared = (select(other.c.report_id)
-                  .join_from(mine, other, (other.c.hash == mine.c.hash) & (other.c.report_id != mine.c.report_id))
-                  .where(mine.c.report_id == report_id).group_by(other.c.report_id)
-                  .having(func.count() >= minimum_shared).subquery())
-        key = reports.c.body_key
-        statement = (select(*_REPORT_COLUMNS).join_from(reports, shared, reports.c.id == shared.c.report_id)
-                     .where(reports.c.year.is_(None) if year is None else reports.c.year == year,
-                            key.is_not(None) if other_than_key is None else or_(key.is_(None), key != other_than_key))
-                     .order_by(reports.c.id))
-        return [StoredReport(**row) for row in self._rows(statement)]
+        statement = _partners_statement(year is not None, other_than_key is not None)
+        with self._reading() as connection:
+            rows = connection.execute(statement, {"report_id": report_id, "minimum": minimum_shared, "year": year,
+                                                  "key": other_than_key}).mappings()
+            return [StoredReport(**row) for row in rows]
 
     def figure_rows(self, report_ids: Sequence[int], keys: Sequence[str]) -> dict[tuple[int, str], Mapping[str, Any]]:
         """(report_id, key) → row with value, raw, line, page and status."""
@@ -452,13 +479,60 @@ class IndexDatabase:
         return Coverage.of([(r.region, r.year) for r in self.reports()])
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as connection:
+        with self._reading() as connection:
             return {table.name: connection.execute(select(func.count()).select_from(table)).scalar()
                     for table in (reports, figures, findings_table, chunks_table)}
 
-    def _one(self, condition) -> Optional[StoredReport]:
-        rows = self._rows(select(*_REPORT_COLUMNS).where(condition))
+    def _one(self, column: str, value: Any) -> Optional[StoredReport]:
+        rows = self._rows(_report_by(column), {"value": value})
         return StoredReport(**rows[0]) if rows else None
+
+
+@cache
+def _report_by(column: str) -> Select:
+    return select(*_REPORT_COLUMNS).where(reports.c[column] == bindparam("value"))
+
+
+_REPORT_FILTERS = ("body", "region", "year", "body_key")
+
+
+@cache
+def _reports_where(body: bool, region: bool, year: bool, body_key: bool) -> Select:
+    """`reports`' query for the filters given (parameters named after them), built once per shape."""
+    statement = select(*_REPORT_COLUMNS)
+    if body:
+        statement = statement.where(reports.c.body.like(bindparam("body")))
+    if region:
+        statement = statement.where(reports.c.region.like(bindparam("region")))
+    if year:
+        statement = statement.where(reports.c.year == bindparam("year"))
+    if body_key:
+        statement = statement.where(reports.c.body_key == bindparam("body_key"))
+    return statement
+
+
+@cache
+def _nearest_year(after: bool) -> Select:
+    column = reports.c.year
+    return (select(func.min(column) if after else func.max(column))
+            .where(reports.c.body_key == bindparam("body_key"),
+                   column > bindparam("year") if after else column < bindparam("year")))
+
+
+@cache
+def _partners_statement(known_year: bool, known_key: bool) -> Select:
+    """`problem_partners`' query, built once per shape: ingest asks it several times per report, and
+    building the statement cost ten times running it."""
+    mine, other = problem_sentences.alias("mine"), problem_sentences.alias("other")
+    shared = (select(other.c.report_id)
+              .join_from(mine, other, (other.c.hash == mine.c.hash) & (other.c.report_id != mine.c.report_id))
+              .where(mine.c.report_id == bindparam("report_id")).group_by(other.c.report_id)
+              .having(func.count() >= bindparam("minimum")).subquery())
+    key = reports.c.body_key
+    return (select(*_REPORT_COLUMNS).join_from(reports, shared, reports.c.id == shared.c.report_id)
+            .where(reports.c.year == bindparam("year") if known_year else reports.c.year.is_(None),
+                   or_(key.is_(None), key != bindparam("key")) if known_key else key.is_not(None))
+            .order_by(reports.c.id))
 
 
 def _first_line(error: BaseException) -> str:
