@@ -12,12 +12,14 @@ from __future__ import annotations
 import getpass
 import hashlib
 import sys
+import time
 from contextlib import AbstractContextManager, nullcontext
 from functools import cached_property
 from pathlib import Path
 from typing import Optional
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+import numpy as np
 from pydantic import BaseModel, Field
 from tqdm import tqdm
 
@@ -31,12 +33,14 @@ from assistant.models import Finding, NarrativeChunk
 from assistant.parse.cross_year import may_use_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
+from assistant.store.embeddings import HashingEmbedding
 from assistant.store.database import Action, StoredChunk, StoredDeletion, StoredReport, StoredWrite
 from assistant.store.lock import index_write_lock
 from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
 MIN_SHARED_SENTENCES = 2
 FLUSH_CHUNKS = 1000
+BATCH_SECONDS = 2.0
 KEPT_PEERS = 4096
 
 
@@ -86,6 +90,7 @@ class Ingestor:
         self.jobs = jobs
         self.db = IndexDatabase(settings)
         self._pending: list[tuple[NarrativeChunk, dict]] = []
+        self._computed: dict[str, np.ndarray] = {}
         self._stale: list[str] = []
         self._peers: dict[tuple[int, str, str], PeerView] = {}
 
@@ -192,20 +197,33 @@ class Ingestor:
                     advance()
                 else:
                     jobs.append(job)
-            try:
-                for job, prepared in zip(jobs, ordered_map(prepare_for_index, jobs, self.jobs)):
-                    self._take(job, prepared, summary, actor)
-                    if len(self._pending) >= FLUSH_CHUNKS:
-                        self._flush()
-                    advance()
-            finally:
+            results = zip(jobs, ordered_map(prepare_for_index, jobs, self.jobs))
+            more = True
+            while more:
+                with self.db.batch():
+                    more = self._take_some(results, summary, actor, advance)
                 self._flush()
         return summary
 
+    def _take_some(self, results: Iterator[tuple[IndexJob, IndexEntry | InputError]], summary: IngestSummary,
+                   actor: str, advance: Callable[[], None]) -> bool:
+        """Store prepared reports until a batch is full: enough chunks for one Chroma upsert, or
+        `BATCH_SECONDS` (other writers wait for the batch's commit). True while results remain."""
+        deadline = time.monotonic() + BATCH_SECONDS
+        for job, prepared in results:
+            self._take(job, prepared, summary, actor)
+            advance()
+            if len(self._pending) >= FLUSH_CHUNKS or time.monotonic() >= deadline:
+                return True
+        return False
+
     def _flush(self) -> None:
-        self.vectors.add(self._pending)
+        """After the batch's commit: Chroma never holds a chunk that SQLite does not (see `reconcile`).
+        (A thread of its own for these writes, overlapping the next batch, was slower on two cores:
+        Chroma's own threads then compete with the workers.)"""
+        self.vectors.add(self._pending, self._computed)
         self.vectors.delete(self._stale)
-        self._pending, self._stale = [], []
+        self._pending, self._stale, self._computed = [], [], {}
 
     def _job(self, path: Path, summary: IngestSummary) -> Optional[IndexJob]:
         """The work a file needs, or None when it is unchanged or cannot be read (said in `summary`)."""
@@ -225,7 +243,12 @@ class Ingestor:
         if (existing and existing.hash == content_hash) or (not existing and self.db.report_by_hash(content_hash)):
             summary.unchanged.append(source)
             return None
-        return IndexJob(source=source, suffix=path.suffix.lower())
+        return IndexJob(source=source, suffix=path.suffix.lower(), hashing_dimensions=self._hashing_dimensions)
+
+    @cached_property
+    def _hashing_dimensions(self) -> Optional[int]:
+        embedding = self.vectors.embedding
+        return embedding.dimensions if isinstance(embedding, HashingEmbedding) else None
 
     def _take(self, job: IndexJob, prepared: IndexEntry | InputError, summary: IngestSummary, actor: str) -> None:
         """Store what a worker prepared, after the checks that need the index."""
@@ -278,6 +301,7 @@ class Ingestor:
         meta = report.meta
         metadata = chunk_metadata(written.report_id, job.source, meta.body, key, meta.region, meta.year)
         self._pending += [(chunk, metadata) for chunk, _ in entry.chunks]
+        self._computed.update((h, np.frombuffer(vector, dtype=np.float32)) for h, vector in entry.sentence_vectors.items())
         self._stale += sorted(set(written.removed_chunks) - {chunk.id for chunk, _ in entry.chunks})
         self._remember(written.report_id, job.source, entry.content_hash, entry.peer)
         self._refresh_cross_findings(written.report_id, entry.peer)

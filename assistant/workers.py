@@ -34,6 +34,7 @@ from assistant.models import Finding, NarrativeChunk, Report
 from assistant.parse import extract
 from assistant.parse.cross_year import PreviousYear, resolve_with_previous
 from assistant.store.chunks import narrative_chunks
+from assistant.store.passages import sentences, text_hash
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -125,11 +126,16 @@ class IndexEntry(BaseModel):
     content_hash: str
     chunks: list[tuple[NarrativeChunk, list[str]]]
     fingerprints: set[str]
+    sentence_vectors: dict[str, bytes] = {}
 
 
 class IndexJob(BaseModel):
+    """A file to read. `hashing_dimensions`: the index's embedding is the default hashing one, of that
+    size, cheap enough that the worker computes the sentence vectors (on every core, instead of the
+    one writer); other embeddings are computed by the writer, which reuses stored vectors first."""
     source: str
     suffix: str
+    hashing_dimensions: Optional[int] = None
 
 
 def read_and_check(path: str) -> ReadReport | InputError:
@@ -170,4 +176,13 @@ def prepare_for_index(job: IndexJob) -> IndexEntry | InputError:
 
     chunks = narrative_chunks(report, content_hash)
     return IndexEntry(report=report, peer=peer_view(report), content_hash=content_hash, findings=check_report(report),
-                      chunks=[(c, tokenize(c.text)) for c in chunks], fingerprints=fingerprints(report.section_text("五")))
+                      chunks=[(c, tokenize(c.text)) for c in chunks], fingerprints=fingerprints(report.section_text("五")),
+                      sentence_vectors=_hashed_sentences(chunks, job.hashing_dimensions) if job.hashing_dimensions else {})
+
+
+def _hashed_sentences(chunks: list[NarrativeChunk], dimensions: int) -> dict[str, bytes]:
+    """The chunks' sentence vectors by text hash, as float32 bytes (what Chroma stores)."""
+    from assistant.store.hashing import hashed_ngrams
+
+    return {text_hash(piece): hashed_ngrams(piece, dimensions).tobytes()
+            for chunk in chunks for piece in sentences(chunk.text)}

@@ -14,7 +14,6 @@ own collection name, so switching models never mixes vectors of two spaces.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from typing import Any
@@ -26,8 +25,7 @@ from openai import OpenAI
 
 from assistant.config import Settings
 from assistant.errors import ConfigurationError
-
-_CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+")
+from assistant.store.hashing import hashed_ngrams
 
 
 class _CosineEmbedding(EmbeddingFunction[Documents]):
@@ -49,17 +47,7 @@ class HashingEmbedding(_CosineEmbedding):
         self.dimensions = dimensions
 
     def __call__(self, input: Documents) -> Embeddings:
-        return [self._embed(text) for text in input]
-
-    def _embed(self, text: str) -> np.ndarray:
-        units = _CJK_OR_WORD.findall(text)
-        vector = np.zeros(self.dimensions, dtype=np.float32)
-        for gram, weight in [(u, 0.5) for u in units] + [(a + b, 1.0) for a, b in zip(units, units[1:])]:
-            digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
-            bucket = int.from_bytes(digest[:4], "little") % self.dimensions
-            vector[bucket] += weight if digest[4] & 1 else -weight
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
+        return [hashed_ngrams(text, self.dimensions) for text in input]
 
     @staticmethod
     def name() -> str:

@@ -8,6 +8,7 @@ embedded on its own and a chunk ranks by its best sentence (bench/retrieval.py).
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]*[。；;！!？?\n]|[^。；;！!？?\n]+$")
@@ -25,3 +26,13 @@ def sentences(text: str) -> list[str]:
         else:
             pieces.append(piece)
     return pieces or [text]
+
+
+def sentence_ids(chunk_id: str, text: str) -> list[str]:
+    """The Chroma ids of a chunk's sentences."""
+    return [f"{chunk_id}#{number}" for number in range(len(sentences(text)))]
+
+
+def text_hash(text: str) -> str:
+    """What recognises a sentence stored before (its vector is then reused)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()

@@ -12,11 +12,9 @@ best passage on small collections and lost a different one in each process.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Optional
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlparse
-
-import hashlib
 
 import chromadb
 import numpy as np
@@ -27,7 +25,7 @@ from assistant.config import Settings
 from assistant.errors import ConfigurationError
 from assistant.models import NarrativeChunk
 from assistant.store.embeddings import embedding_for
-from assistant.store.passages import sentences
+from assistant.store.passages import sentence_ids, sentences, text_hash
 
 BATCH = 1000
 PAGE = 5000
@@ -85,33 +83,37 @@ class NarrativeVectors:
                 f"向量集合 {name} 由嵌入 {found[0]} {found[1]} 生成，与当前配置的 {wanted[0]} {wanted[1]} 不同："
                 f"请换用新的索引目录，或删除该集合后重新入库")
 
-    def add(self, chunks: Sequence[tuple[NarrativeChunk, dict[str, Any]]]) -> None:
-        """Upsert chunks, each with its report's metadata, as their sentences, in large batches."""
+    def add(self, chunks: Sequence[tuple[NarrativeChunk, dict[str, Any]]],
+            computed: Optional[Mapping[str, np.ndarray]] = None) -> None:
+        """Upsert chunks, each with its report's metadata, as their sentences, in large batches.
+        `computed`: sentence vectors by text hash that are known already (ingest's workers compute the
+        default embedding's)."""
         rows = [(sentence_id, text, {**meta, "chunk_id": chunk.id, "section": chunk.section,
                                      "start_line": chunk.start_line, "end_line": chunk.end_line,
-                                     "text_hash": _text_hash(text)})
+                                     "text_hash": text_hash(text)})
                 for chunk, meta in chunks
-                for sentence_id, text in zip(_sentence_ids(chunk.id, chunk.text), sentences(chunk.text))]
+                for sentence_id, text in zip(sentence_ids(chunk.id, chunk.text), sentences(chunk.text))]
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             self.collection.upsert(ids=[row[0] for row in batch], documents=[row[1] for row in batch],
                                    metadatas=[row[2] for row in batch],
-                                   embeddings=self._vectors([row[1] for row in batch]))
+                                   embeddings=self._vectors([row[1] for row in batch], computed or {}))
 
-    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
-        """Embeddings of the texts: those already stored are read back, the others computed once.
-        Reading back is only a saving: a Chroma server that cannot read its vectors yet (another
-        client's first write to a new collection is still being persisted: "Nothing found on disk")
-        gets them all computed."""
-        hashes = [_text_hash(text) for text in texts]
-        known: dict[str, np.ndarray] = {}
-        try:
-            found = self.collection.get(where={"text_hash": {"$in": sorted(set(hashes))}},
-                                        include=["embeddings", "metadatas"])
-        except InternalError:
-            found = {"embeddings": [], "metadatas": []}
-        for vector, meta in zip(found["embeddings"], found["metadatas"]):
-            known[meta["text_hash"]] = np.asarray(vector, dtype=np.float32)
+    def _vectors(self, texts: list[str], computed: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        """Embeddings of the texts: those computed already are taken, those already stored are read
+        back, the others computed once. Reading back is only a saving: a Chroma server that cannot read
+        its vectors yet (another client's first write to a new collection is still being persisted:
+        "Nothing found on disk") gets them all computed."""
+        hashes = [text_hash(text) for text in texts]
+        known = {h: computed[h] for h in hashes if h in computed}
+        unknown = sorted(set(hashes) - set(known))
+        if unknown:
+            try:
+                found = self.collection.get(where={"text_hash": {"$in": unknown}}, include=["embeddings", "metadatas"])
+            except InternalError:
+                found = {"embeddings": [], "metadatas": []}
+            for vector, meta in zip(found["embeddings"], found["metadatas"]):
+                known[meta["text_hash"]] = np.asarray(vector, dtype=np.float32)
         new = {h: text for h, text in zip(hashes, texts) if h not in known}
         known.update(zip(new, self.embedding(list(new.values())) if new else []))
         return [known[h] for h in hashes]
@@ -132,7 +134,7 @@ class NarrativeVectors:
         """The stored sentence vectors of the chunks whose every sentence Chroma holds, in sentence
         order, by chunk id (read by id, without metadata: that is what makes reading fast)."""
         wanted = [(chunk_id, sentence_id) for chunk_id, text in chunk_texts.items()
-                  for sentence_id in _sentence_ids(chunk_id, text)]
+                  for sentence_id in sentence_ids(chunk_id, text)]
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(wanted), PAGE):
             ids = [sentence_id for _, sentence_id in wanted[start : start + PAGE]]
@@ -176,10 +178,3 @@ def _space(config: dict[str, Any]) -> dict[str, Any]:
     """What of an embedding's configuration decides its vector space (where it is served does not)."""
     return {key: value for key, value in config.items() if key != "base_url"}
 
-
-def _sentence_ids(chunk_id: str, text: str) -> list[str]:
-    return [f"{chunk_id}#{number}" for number in range(len(sentences(text)))]
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
