@@ -6,6 +6,8 @@ left on disk; `assistant.retrieve.cache`) against its second. Copies repeat thei
 cost of embedding new text is printed on its own: one pass of the embedding over the sentences of
 the originals' chunks.
 
+Then the offline answer latency over the hand-checked and the reviewers' questions (`bench/qa.py`).
+
 Usage: python bench/index_scale.py [--reports 1000] [--searches 300]
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCES = [PROJECT / "examples" / "reports", PROJECT.parent / "shared" / "corpus" / "raw"]
 sys.path.insert(0, str(PROJECT / "tests"))
+sys.path.insert(0, str(PROJECT / "bench"))
 
 
 def copies(folder: Path, wanted: int) -> int:
@@ -139,6 +142,10 @@ def main() -> int:
         print(f"search latency with the query embedded each time, {len(fresh)} queries: " + _percentiles(fresh))
         print(f"peak RSS of this process (searching): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
         ingestor.close()
+
+        from qa import QA, REVIEWER_QA, answer_latency
+
+        print(answer_latency(index, [q for q, _, _ in QA] + [q for q, _, _, _ in REVIEWER_QA], rounds=1))
     return 0
 
 

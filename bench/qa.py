@@ -42,6 +42,23 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered):.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms"
 
 
+def answer_latency(index: Path, questions: list[str], rounds: int) -> str:
+    """Answer latency over the questions, `rounds` times each, after one warm-up question."""
+    ingestor, answerer = assistant(index)
+    answerer.ask(questions[0])
+    wall, cpu = [], []
+    for _ in range(rounds):
+        for question in questions:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            answerer.ask(question)
+            wall.append(1000 * (time.perf_counter() - start))
+            cpu.append(1000 * (time.process_time() - start_cpu))
+    count = len(ingestor.db.reports())
+    ingestor.close()
+    return (f"offline answer latency on {count} reports over {len(wall)} questions: wall {percentiles(wall)}; "
+            f"CPU {percentiles(cpu)}")
+
+
 def report_generated(answerer: Assistant, questions: list) -> None:
     asked, right, wrong_verified = Counter(), Counter(), 0
     for question in questions:
@@ -75,20 +92,9 @@ def main() -> int:
               f" wrong but verified: {sum(v and not ok for v, ok in graded)}")
         ingestor.close()
 
-        _, large, count, _ = copied_index(scratch, args.reports)
-        ingestor, answerer = assistant(large)
+        _, large, _, _ = copied_index(scratch, args.reports)
         questions = [q for q, _, _ in QA] + [q for q, _, _, _ in REVIEWER_QA] + [q.text for q in generated[::4]]
-        answerer.ask(QA[0][0])
-        wall, cpu = [], []
-        for _ in range(args.rounds):
-            for question in questions:
-                start, start_cpu = time.perf_counter(), time.process_time()
-                answerer.ask(question)
-                wall.append(1000 * (time.perf_counter() - start))
-                cpu.append(1000 * (time.process_time() - start_cpu))
-        print(f"offline answer latency on {count} reports over {len(wall)} questions: wall {percentiles(wall)}; "
-              f"CPU {percentiles(cpu)}")
-        ingestor.close()
+        print(answer_latency(large, questions, args.rounds))
     return 0
 
 
