@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +21,7 @@ from assistant.ingest import Ingestor
 from assistant.retrieve import Retriever
 from assistant.retrieve.cache import CACHE_FOLDER
 from assistant.store.database import DATABASE_NAME
+from assistant.store.passages import sentences
 from conftest import CORPUS, PROJECT, SAMPLES, store_rows
 from retrieval_questions import QUESTIONS
 
@@ -65,6 +67,22 @@ def test_findings_are_stored_including_cross_year_ones(full_index):
     assert "PROBLEMS_COPIED" in rules
     inconsistent = ingestor.db.report_by_source(str((CORPUS / "raw" / "pingtan_jingjifazhanju_2023.txt").resolve()))
     assert {"REQ_BALANCE", "TEXT_TABLE_MISMATCH"} <= {f.rule for f in ingestor.db.findings(inconsistent.id)}
+
+
+def test_stored_vectors_are_the_embeddings_of_their_sentences(full_index):
+    """Ingest's worker processes compute the default embedding's vectors: Chroma must hold, for each
+    sentence of each stored chunk, exactly the vector the collection's own embedding makes of that
+    sentence's text (else search ranks by vectors of other text, or of another space)."""
+    ingestor, _ = full_index
+    page = ingestor.vectors.collection.get(include=["embeddings", "documents", "metadatas"], limit=100_000)
+    assert len(page["ids"]) > 1000
+    expected = ingestor.vectors.embedding(page["documents"])
+    assert [np.asarray(v, dtype=np.float32).tobytes() for v in page["embeddings"]] == \
+        [np.asarray(v, dtype=np.float32).tobytes() for v in expected]
+    chunks = ingestor.db.chunks(sorted({meta["chunk_id"] for meta in page["metadatas"]}))
+    assert set(chunks) == set(ingestor.db.chunk_ids())
+    for sentence_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+        assert sentences(chunks[meta["chunk_id"]].text)[int(sentence_id.rsplit("#", 1)[1])] == text
 
 
 def test_retrieval_recall_at_5(full_index):

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.retrieve.cache import GenerationCache
 from assistant.store import IndexDatabase, NarrativeVectors
-from assistant.store.vectors import unit
+from assistant.store.unit_vectors import unit
 
 _ARRAYS = ("chunk_ids", "chunk_reports", "chunk_sections", "chunk_starts", "matrix")
 

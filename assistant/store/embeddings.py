@@ -26,6 +26,7 @@ from openai import OpenAI
 from assistant.config import Settings
 from assistant.errors import ConfigurationError
 from assistant.store.hashing import hashed_ngrams
+from assistant.store.unit_vectors import unit
 
 
 class _CosineEmbedding(EmbeddingFunction[Documents]):
@@ -129,11 +130,13 @@ class OpenAICompatibleEmbedding(_CosineEmbedding):
         self._client = OpenAI(api_key=api_key or "not-needed", base_url=base_url, timeout=timeout, max_retries=2)
 
     def __call__(self, input: Documents) -> Embeddings:
+        """Scaled to length 1 (most endpoints return unit vectors, not all of them): the collection
+        compares by inner product."""
         vectors: list[np.ndarray] = []
         for start in range(0, len(input), self.BATCH):
             response = self._client.embeddings.create(model=self.model, input=list(input[start : start + self.BATCH]))
             vectors += [np.asarray(item.embedding, dtype=np.float32) for item in sorted(response.data, key=lambda d: d.index)]
-        return vectors
+        return list(unit(np.asarray(vectors))) if vectors else vectors
 
     @staticmethod
     def name() -> str:

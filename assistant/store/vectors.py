@@ -26,6 +26,7 @@ from assistant.errors import ConfigurationError
 from assistant.models import NarrativeChunk
 from assistant.store.embeddings import embedding_for
 from assistant.store.passages import sentence_ids, sentences, text_hash
+from assistant.store.unit_vectors import unit
 
 BATCH = 1000
 PAGE = 5000
@@ -35,7 +36,11 @@ QUERY_CACHE = 256
 # 100/100/16 find 95.6 % of the exact top 10 chunks; ef_search 400 (a query-time setting) 99.8 %.
 # A larger graph (400/400/48: 100 %) costs every ingest 1.5x the CPU per added vector at 2k vectors
 # and 4x at 16k, a quarter of ingest at 1,000 reports. Existing collections keep their settings.
-HNSW = {"space": "cosine", "ef_construction": 100, "ef_search": 400, "max_neighbors": 16}
+# Inner product, not "cosine": every embedding here gives unit vectors, so the two rank alike, but a
+# cosine collection stores each vector normalised again by Chroma, changing the last bits of a
+# quarter of them; a stored vector then was not its sentence's embedding, and one reused for a
+# repeated sentence (normalised twice) depended on which report had brought the sentence first.
+HNSW = {"space": "ip", "ef_construction": 100, "ef_search": 400, "max_neighbors": 16}
 
 
 class EmbeddingMismatch(ConfigurationError):
@@ -164,14 +169,6 @@ class NarrativeVectors:
             if len(page["ids"]) < PAGE:
                 return found
             offset += PAGE
-
-
-def unit(rows: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 in float64 and rounded to float32 once: the same bytes for a vector
-    whichever batch it was read in (search compares these, `assistant.retrieve.nearest`)."""
-    rows = np.asarray(rows, dtype=np.float64)
-    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
-    return (rows / np.where(norms > 0, norms, 1)).astype(np.float32)
 
 
 def _space(config: dict[str, Any]) -> dict[str, Any]:
