@@ -34,7 +34,7 @@ from assistant.parse.cross_year import may_use_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
 from assistant.store.embeddings import HashingEmbedding
-from assistant.store.database import Action, StoredChunk, StoredDeletion, StoredReport, StoredWrite
+from assistant.store.database import Action, Stale, StoredChunk, StoredDeletion, StoredReport, StoredWrite
 from assistant.store.lock import index_write_lock
 from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
@@ -42,6 +42,7 @@ MIN_SHARED_SENTENCES = 2
 FLUSH_CHUNKS = 1000
 BATCH_REPORTS = 32
 BATCH_SECONDS = 2.0
+STALE_BATCH = 256
 KEPT_PEERS = 4096
 
 
@@ -152,19 +153,21 @@ class Ingestor:
         return summary
 
     def delete(self, report_id: int, actor: Optional[str] = None) -> Optional[StoredDeletion]:
-        """Remove a report from both stores (recorded as deleted by `actor`), and recompute the cross-report
-        findings of the reports that were compared with it. None when it is not stored."""
+        """Remove a report from both stores (recorded as deleted by `actor`), and refresh the reports
+        compared with it. None when it is not stored."""
         with self._exclusive():
             stored = self.db.report(report_id)
             if stored is None:
                 return None
-            dependents = self._dependents(report_id, stored.body_key, stored.year)
-            deleted = self.db.delete_report(report_id, actor or local_user())
+            with self.db.batch():
+                dependents = self._dependents(report_id, stored.body_key, stored.year)
+                deleted = self.db.delete_report(report_id, actor or local_user())
+                if deleted is not None:
+                    self._mark_next_year(stored.body_key, stored.year)
+                    self.db.mark_stale(dependents, Stale.CROSS)
             if deleted is not None:
-                self._reread_next_year(stored.body_key, stored.year)
                 self.vectors.delete(deleted.removed_chunks)
-                for dependent_id, dependent in dependents.items():
-                    self.db.replace_cross_findings(dependent_id, self._cross_findings(dependent_id, dependent))
+                self._refresh_stale()
             return deleted
 
     def reindex(self, actor: Optional[str] = None) -> int:
@@ -204,6 +207,7 @@ class Ingestor:
                 with self.db.batch():
                     more = self._take_some(results, summary, actor, advance)
                 self._flush()
+        self._refresh_stale()
         return summary
 
     def _take_some(self, results: Iterator[tuple[IndexJob, IndexEntry | InputError]], summary: IngestSummary,
@@ -298,49 +302,57 @@ class Ingestor:
         if written.report_id is None:
             self._stale += written.removed_chunks
             if written.replaced:
-                self._reread_next_year(key, report.meta.year)
+                self._mark_next_year(key, report.meta.year)
             return written
-        self._reread_next_year(key, report.meta.year)
+        self._mark_next_year(key, report.meta.year)
         meta = report.meta
         metadata = chunk_metadata(written.report_id, job.source, meta.body, key, meta.region, meta.year)
         self._pending += [(chunk, metadata) for chunk, _ in entry.chunks]
         self._computed.update((h, np.frombuffer(vector, dtype=np.float32)) for h, vector in entry.sentence_vectors.items())
         self._stale += sorted(set(written.removed_chunks) - {chunk.id for chunk, _ in entry.chunks})
         self._remember(written.report_id, job.source, entry.content_hash, entry.peer)
-        self._refresh_cross_findings(written.report_id, entry.peer)
+        self.db.replace_cross_findings(written.report_id, self._cross_findings(written.report_id, entry.peer))
+        self.db.mark_stale(self._dependents(written.report_id, entry.peer.key, entry.peer.year), Stale.CROSS)
         return written
 
-    def _reread_next_year(self, key: Optional[str], year: Optional[int]) -> None:
-        """The same body's reports of the next year read again with the previous year the index now holds
-        (one just stored, replaced or deleted may settle their section 二 cells, or no longer), so that
-        their stored figures do not depend on the order in which the years were ingested."""
-        if not key or not year:
-            return
-        for stored in self.db.reports(body_key=key, year=year + 1):
-            if stored.template != "2019":  # only the 2019 format's section 二 takes the previous year's help
-                continue
-            report = self.db.extracted_report(stored.id)
-            if may_use_previous(report):
-                resolved = self.db.with_previous_year(report)
-                self.db.replace_figures(stored.id, resolved, [*check_report(resolved), *resolved_by_previous(resolved)])
+    def _mark_next_year(self, key: Optional[str], year: Optional[int]) -> None:
+        """The same body's reports of the next year are to be read again with the previous year the
+        index now holds (one just stored, replaced or deleted may settle their section 二 cells, or no
+        longer), so that their stored figures do not depend on the order in which the years were
+        ingested. Only the 2019 format's section 二 takes the previous year's help."""
+        if key and year:
+            self.db.mark_stale([stored.id for stored in self.db.reports(body_key=key, year=year + 1)
+                                if stored.template == "2019"], Stale.FIGURES)
 
-    def _refresh_cross_findings(self, report_id: int, peer: PeerView) -> None:
-        """Cross-report findings of the new report and of the reports whose findings it changes."""
-        touched = {report_id: peer, **self._dependents(report_id, peer.key, peer.year)}
-        for touched_id, touched_peer in touched.items():
-            self.db.replace_cross_findings(touched_id, self._cross_findings(touched_id, touched_peer))
+    def _refresh_stale(self) -> None:
+        """Refresh what writes made outdated (this run's, and any a killed run left), each report once,
+        after the run's writes: refreshed after every write, a body indexed in many versions had its
+        next year's reports redone after each of them, and ingest grew with the square of the versions."""
+        while True:
+            with self.db.batch():
+                outdated = self.db.stale(STALE_BATCH)
+                for report_id, kind in outdated:
+                    stored = self.db.report(report_id)
+                    if stored is not None and kind is Stale.FIGURES:
+                        self._reread(stored.id)
+                    elif stored is not None:
+                        self.db.replace_cross_findings(stored.id, self._cross_findings(stored.id, self._peer(stored)))
+                self.db.refreshed(outdated)
+            if len(outdated) < STALE_BATCH:
+                return
 
-    def _dependents(self, report_id: int, key: Optional[str], year: Optional[int]) -> dict[int, PeerView]:
+    def _reread(self, report_id: int) -> None:
+        report = self.db.extracted_report(report_id)
+        if may_use_previous(report):
+            resolved = self.db.with_previous_year(report)
+            self.db.replace_figures(report_id, resolved, [*check_report(resolved), *resolved_by_previous(resolved)])
+
+    def _dependents(self, report_id: int, key: Optional[str], year: Optional[int]) -> list[int]:
         """The reports whose cross-report findings depend on this one: the same body's next indexed year (it
         is their previous report), and other bodies' reports of the same year sharing its problem sentences."""
-        found: dict[int, PeerView] = {}
         following = self.db.nearest_year(key, year, after=True) if key and year else None
-        if following is not None:
-            for stored in self.db.reports(body_key=key, year=following):
-                found[stored.id] = self._peer(stored)
-        for other in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES, year, key):
-            found.setdefault(other.id, self._peer(other))
-        return found
+        found = [stored.id for stored in self.db.reports(body_key=key, year=following)] if following is not None else []
+        return found + [other.id for other in self.db.problem_partners(report_id, MIN_SHARED_SENTENCES, year, key)]
 
     def _cross_findings(self, report_id: int, peer: PeerView) -> list[Finding]:
         key, year = peer.key, peer.year

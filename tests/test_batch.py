@@ -185,6 +185,25 @@ def test_stored_figures_do_not_depend_on_the_order_the_years_arrive(tmp_path, ne
     assert _store_rows(stores["later_year_first_run"]) == _store_rows(alone)
 
 
+def test_what_a_killed_run_left_outdated_is_refreshed_by_the_next(tmp_path, new_database, monkeypatch):
+    """2020 first; then 2019 in a run that stops after its writes, before refreshing what they made
+    outdated (the refresh skipped, as a run killed at that point). The store records 2020's figures
+    and cross-report findings as outdated, and the next run, with nothing new to store, ends with the
+    rows of 2019-then-2020."""
+    earlier, later = corpus_file("pingtan_2019.txt").resolve(), corpus_file("pingtan_2020.txt").resolve()
+    killed, reference = (Settings(index_dir=tmp_path / name, database_url=new_database()) for name in ("killed", "ref"))
+    _ingested(killed, [[later]]).close()
+    with monkeypatch.context() as patched:
+        patched.setattr(Ingestor, "_refresh_stale", lambda self: None)
+        _ingested(killed, [[earlier]]).close()
+    outdated = "SELECT r.source, s.kind FROM stale_reports s JOIN reports r ON r.id = s.report_id"
+    assert sorted(store_rows(killed, outdated)) == [(str(later), "cross"), (str(later), "figures")]
+    _ingested(reference, [[earlier, later]]).close()
+    assert _store_rows(killed) != _store_rows(reference)
+    _ingested(killed, [[earlier, later]]).close()
+    assert _store_rows(killed) == _store_rows(reference) and not store_rows(killed, outdated)
+
+
 def test_ingest_compares_a_report_with_the_version_of_last_year_that_check_compares(tmp_path, new_database):
     """Two versions of pingtan's 2019 report, the later by name with 2020's section 五 pasted in: ingest
     pairs 2020 with that version, as `audit check` does (the last by source), and stores the findings

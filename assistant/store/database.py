@@ -35,7 +35,8 @@ from assistant.models import CellStatus, DecodedText, Finding, NarrativeChunk, O
 from assistant.parse import extract
 from assistant.parse.cross_year import PreviousYear, may_use_previous, resolve_with_previous
 from assistant.store import migrations
-from assistant.store.tables import activity, figures, ocr_positions, problem_sentences, reports, sections, state
+from assistant.store.tables import (activity, figures, ocr_positions, problem_sentences, reports, sections,
+                                    stale_reports, state)
 from assistant.store.tables import chunks as chunks_table, findings as findings_table
 
 DATABASE_NAME = "figures.sqlite"
@@ -133,6 +134,12 @@ class Action(str, Enum):
     INGEST = "ingest"
     DELETE = "delete"
     REINDEX = "reindex"
+
+
+class Stale(str, Enum):
+    """What of a stored report a later write can make outdated (`IndexDatabase.mark_stale`)."""
+    FIGURES = "figures"  # read again with the previous year the index now holds
+    CROSS = "cross"  # its cross-report findings
 
 
 class Activity(BaseModel):
@@ -321,6 +328,25 @@ class IndexDatabase:
             _insert_figures(db, report_id, report)
             _insert_findings(db, report_id, findings, cross=False)
             _bump_generation(db)
+
+    def mark_stale(self, report_ids: Iterable[int], kind: Stale) -> None:
+        """Record that these reports' `kind` rows are outdated by the write in progress (to be
+        refreshed by the ingest that made it, or by the next one if it was killed)."""
+        rows = [{"report_id": report_id, "kind": kind.value} for report_id in sorted(set(report_ids))]
+        if rows:
+            with self._writing() as db:
+                db.execute(self._insert_or_skip(stale_reports).on_conflict_do_nothing(), rows)
+
+    def stale(self, limit: int) -> list[tuple[int, Stale]]:
+        """Outdated rows to refresh, in report order."""
+        rows = self._rows(select(stale_reports).order_by(stale_reports.c.report_id, stale_reports.c.kind).limit(limit))
+        return [(row["report_id"], Stale(row["kind"])) for row in rows]
+
+    def refreshed(self, done: Sequence[tuple[int, Stale]]) -> None:
+        with self._writing() as db:
+            for report_id, kind in done:
+                db.execute(delete(stale_reports).where(stale_reports.c.report_id == report_id,
+                                                       stale_reports.c.kind == kind.value))
 
     def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
         """Replace the report's cross-report findings (nothing, if a concurrent ingest removed the report)."""

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, inspect, insert, select, update
 from assistant.errors import StoreError
 from assistant.store import tables
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 VERSION_ROW = "schema_version"
 STORE_ID_ROW = "store_id"
 
@@ -31,6 +31,7 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: lambda connection: tables.activity.create(connection),
     2: lambda connection: tables.ocr_positions.create(connection),
     3: lambda connection: connection.execute(insert(tables.state).values(**_store_id_row())),
+    4: lambda connection: tables.stale_reports.create(connection),
 }
 
 

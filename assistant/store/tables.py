@@ -111,6 +111,16 @@ problem_sentences = Table(
     Index("problem_sentences_report", "report_id"),
 )
 
+# Reports whose derived rows a write has made outdated (kind "figures": re-read with the previous
+# year the index now holds; "cross": cross-report findings), refreshed once at the end of an ingest;
+# written in the transaction of the write, so a killed run's are done by the next.
+stale_reports = Table(
+    "stale_reports", metadata,
+    _report_id(),
+    Column("kind", Text, nullable=False),
+    PrimaryKeyConstraint("report_id", "kind"),
+)
+
 state = Table(
     "state", metadata,
     Column("name", Text, primary_key=True),
