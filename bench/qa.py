@@ -42,17 +42,28 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered):.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms"
 
 
+def ask_latency(settings: Settings, questions: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    ingestor = Ingestor(settings)
+    try:
+        answerer = Assistant(ingestor.db, Retriever(ingestor.db, ingestor.vectors), settings, today=date(2026, 11, 22))
+        answerer.ask(questions[0])
+        wall, cpu = [], []
+        for _ in range(rounds):
+            for question in questions:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                answerer.ask(question)
+                wall.append(1000 * (time.perf_counter() - start))
+                cpu.append(1000 * (time.process_time() - start_cpu))
+        return wall, cpu
+    finally:
+        ingestor.close()
+
+
 def answer_latency(index: Path, questions: list[str], rounds: int) -> str:
     """Answer latency over the questions, `rounds` times each, after one warm-up question."""
-    ingestor, answerer = assistant(index)
-    answerer.ask(questions[0])
-    wall, cpu = [], []
-    for _ in range(rounds):
-        for question in questions:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            answerer.ask(question)
-            wall.append(1000 * (time.perf_counter() - start))
-            cpu.append(1000 * (time.process_time() - start_cpu))
+    settings = Settings(index_dir=index)
+    wall, cpu = ask_latency(settings, questions, rounds)
+    ingestor = Ingestor(settings)
     count = len(ingestor.db.reports())
     ingestor.close()
     return (f"offline answer latency on {count} reports over {len(wall)} questions: wall {percentiles(wall)}; "

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -26,14 +25,11 @@ sys.path.insert(0, str(PROJECT / "bench"))
 
 from index_scale import copies  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
-from qa import percentiles  # noqa: E402
+from qa import ask_latency, percentiles  # noqa: E402
 from qa_questions import QA  # noqa: E402
 from qa_reviewers import REVIEWER_QA  # noqa: E402
 
-from assistant.answer import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.ingest import Ingestor  # noqa: E402
-from assistant.retrieve import Retriever  # noqa: E402
 
 
 def timed_ingest(folder: Path, index: Path, database_url: Optional[str]) -> tuple[float, float]:
@@ -47,23 +43,6 @@ def timed_ingest(folder: Path, index: Path, database_url: Optional[str]) -> tupl
                    env=environment, stdout=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.perf_counter() - start, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def ask_latency(settings: Settings, questions: list[str], rounds: int) -> tuple[list[float], list[float]]:
-    ingestor = Ingestor(settings)
-    try:
-        answerer = Assistant(ingestor.db, Retriever(ingestor.db, ingestor.vectors), settings, today=date(2026, 11, 22))
-        answerer.ask(questions[0])
-        wall, cpu = [], []
-        for _ in range(rounds):
-            for question in questions:
-                start, start_cpu = time.perf_counter(), time.process_time()
-                answerer.ask(question)
-                wall.append(1000 * (time.perf_counter() - start))
-                cpu.append(1000 * (time.process_time() - start_cpu))
-        return wall, cpu
-    finally:
-        ingestor.close()
 
 
 def main() -> int:
