@@ -8,7 +8,7 @@ the originals' chunks.
 
 Then the offline answer latency over the hand-checked and the reviewers' questions (`bench/qa.py`).
 
-Usage: python bench/index_scale.py [--reports 1000] [--searches 300]
+Usage: python bench/index_scale.py [--reports 1000] [--searches 300] [--kind all|text|pdf] [--ingest-only]
 """
 
 from __future__ import annotations
@@ -30,8 +30,14 @@ sys.path.insert(0, str(PROJECT / "tests"))
 sys.path.insert(0, str(PROJECT / "bench"))
 
 
-def copies(folder: Path, wanted: int) -> int:
-    originals = [p for source in SOURCES for p in sorted(source.iterdir()) if p.is_file()]
+KINDS = {"all": None, "text": {".txt"}, "pdf": {".pdf"}}
+
+
+def copies(folder: Path, wanted: int, kind: str = "all") -> int:
+    """Copies of the seeds and the corpus (of one kind of file: KINDS) until there are ≥ wanted."""
+    suffixes = KINDS[kind]
+    originals = [p for source in SOURCES for p in sorted(source.iterdir())
+                 if p.is_file() and (suffixes is None or p.suffix in suffixes)]
     made = 0
     round_number = 0
     while made < wanted:
@@ -80,11 +86,11 @@ def embedding_cost(index: Path) -> None:
     ingestor.close()
 
 
-def copied_index(scratch: str, wanted: int) -> tuple[Path, Path, int, float]:
+def copied_index(scratch: str, wanted: int, kind: str = "all") -> tuple[Path, Path, int, float]:
     """The corpus copied to ≥ wanted reports and ingested: (folder, index, count, ingest seconds)."""
     folder, index = Path(scratch) / "reports", Path(scratch) / "index"
     folder.mkdir()
-    count = copies(folder, wanted)
+    count = copies(folder, wanted, kind)
     return folder, index, count, ingest([folder], index)
 
 
@@ -96,13 +102,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--searches", type=int, default=300)
+    parser.add_argument("--kind", choices=sorted(KINDS), default="all", help="copy only the text reports or the PDFs")
+    parser.add_argument("--ingest-only", action="store_true", help="stop after the ingest's numbers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        reports, index, count, elapsed = copied_index(scratch, args.reports)
+        reports, index, count, elapsed = copied_index(scratch, args.reports, args.kind)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"ingest: {count} reports in {elapsed:.1f} s = {count / elapsed:.1f} reports/s, peak RSS {peak:.0f} MiB")
         sqlite = sum(p.stat().st_size for p in index.glob("figures.sqlite*")) / 2**20
         print(f"index on disk: {size_mib(index):.1f} MiB (SQLite {sqlite:.1f} MiB, Chroma {size_mib(index / 'chroma'):.1f} MiB)")
+        if args.ingest_only:
+            return 0
         print(f"re-ingest of unchanged files: {ingest([reports], index):.1f} s")
         embedding_cost(index)
 
