@@ -1,11 +1,12 @@
 """`audit ingest`: load → parse → check → store, for files and folders, idempotent and crash-safe.
 
-Order of writes for one report: the report and everything derived from it go to SQLite in one
-transaction, then its chunks to Chroma (ids derived from the content hash), then the previous
-version's chunks are removed from Chroma. SQLite decides what exists; `reconcile` runs at the start
-of every ingest and removes or re-adds Chroma entries so the two agree again after a killed run.
-Cross-report rules are recomputed for the reports a new one touches.
-"""
+Worker processes read, check and chunk the files (and compute the default embedding's vectors);
+this process writes. Reports go to SQLite in batches, each batch one transaction (a report and
+everything derived from it is never half written), then the batch's chunks to Chroma (ids derived
+from the content hash), then the replaced versions' chunks are removed from Chroma. SQLite decides
+what exists; `reconcile` runs at the start of every ingest and removes or re-adds Chroma entries so
+the two agree again after a killed run. A write records the other reports it makes outdated (the
+next year's figures, cross-report findings) in its transaction; they are refreshed once at the end."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ from assistant.models import Finding, NarrativeChunk
 from assistant.parse.cross_year import may_use_previous
 from assistant.parse.recognise import not_a_report_reason
 from assistant.store import IndexDatabase, NarrativeVectors
-from assistant.store.embeddings import HashingEmbedding
 from assistant.store.database import Action, Stale, StoredChunk, StoredDeletion, StoredReport, StoredWrite
+from assistant.store.embeddings import HashingEmbedding
 from assistant.store.lock import index_write_lock
 from assistant.workers import IndexEntry, IndexJob, ordered_map, prepare_for_index
 
