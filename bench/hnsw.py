@@ -6,7 +6,7 @@ the question sets (with their filters), with the CPU each configuration spends a
 Searching uses exact cosine (assistant/retrieve/nearest.py); this measures the configuration the
 collection is created with, which matters for clients that query the collection through Chroma.
 
-Usage: python bench/hnsw.py --index DIR [--embedding e5|hashing]
+Usage: python bench/hnsw.py --index DIR [--embedding e5|hashing] [--only 2 3 4]
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ CONFIGURATIONS = [
     {"ef_construction": 100, "ef_search": 100, "max_neighbors": 16},  # Chroma's defaults
     {"ef_construction": 100, "ef_search": 200, "max_neighbors": 16},
     {"ef_construction": 100, "ef_search": 400, "max_neighbors": 16},
+    {"ef_construction": 32, "ef_search": 400, "max_neighbors": 16},
+    {"ef_construction": 50, "ef_search": 400, "max_neighbors": 16},
     {"ef_construction": 200, "ef_search": 200, "max_neighbors": 32},
     {"ef_construction": 400, "ef_search": 400, "max_neighbors": 48},
 ]
@@ -44,6 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--embedding", default="e5", choices=["e5", "hashing"])
+    parser.add_argument("--only", type=int, nargs="*", help="numbers of the configurations to measure (all by default)")
     args = parser.parse_args()
     ingestor = Ingestor(Settings(index_dir=args.index, embedding=args.embedding))
     retriever = Retriever(ingestor.db, ingestor.vectors)
@@ -57,13 +60,15 @@ def main() -> int:
                 for _ in range(n)]
     ids = [f"s{i}" for i in range(len(metadata))]
     print(f"{len(ids)} sentence vectors of {len(stored.chunk_ids)} chunks, {len(questions)} queries; configured: {HNSW}")
-    for configuration in CONFIGURATIONS:
+    for number, configuration in enumerate(CONFIGURATIONS):
+        if args.only and number not in args.only:
+            continue
         found = total = perfect = 0
         seconds = 0.0
         for build in range(3):
             client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
             collection = client.create_collection(f"probe-{build}", embedding_function=None,
-                                                  configuration={"hnsw": {"space": "cosine", **configuration}})
+                                                  configuration={"hnsw": {"space": HNSW["space"], **configuration}})
             started = time.process_time()
             for start in range(0, len(ids), 1000):
                 collection.add(ids=ids[start:start + 1000], embeddings=stored.matrix[start:start + 1000],
