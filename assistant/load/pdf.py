@@ -19,11 +19,14 @@ from pdfminer.pdfparser import PDFSyntaxError
 from assistant.errors import InputError
 from assistant.load.grid import cell_text, pipe_rows
 from assistant.load.ocr import scanned_pdf_to_text
+from assistant.load.pdf_fast import install as install_fast_pdf_readers
 from assistant.models import DecodedText
 
 _PAGE_NUMBER = re.compile(r"^[-—\s]*\d+[-—\s]*$|^第\s*\d+\s*页")
 _WRAP_CHARS = 1.5
 _SENTENCE_END = tuple("。；;：:！!？?）)”")
+
+install_fast_pdf_readers()
 
 
 def pdf_to_text(data: bytes, source: str) -> DecodedText:

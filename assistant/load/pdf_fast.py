@@ -1,0 +1,226 @@
+"""Faster equivalents of pdfminer's and pdfplumber's hot loops, giving exactly the objects theirs give.
+
+Reading a PDF's text layer spends most of its CPU time in pdfminer reading each page's content (the
+operators that place every character and draw every table rule): a chain of Python methods per
+byte class, a debug log call per token, and a method-name lookup per operator. Most of a content
+stream is plain operands and operators (`12.95 0 0 12.95 496.9 793.5 Tm`, `<0031> Tj`), which one
+regular expression reads in a single step:
+
+- `FastContentParser.objects` reads those itself and yields the objects pdfminer's `nextobject`
+  would; anything else (comments, names with `#`, nested strings, dictionaries, arrays holding more
+  than operands, inline images, a token cut by the end of the buffer or of a stream, numbers
+  pdfminer drops) is left to pdfminer's own reader from the same position, so the result never
+  depends on which path read it.
+- `FastPageInterpreter.execute` runs the operators as pdfminer's `execute` does, with each operator's
+  method and argument count looked up once per page instead of once per operator.
+- `resolve_all_fast` spares pdfplumber's object conversion its recursion for plain numbers.
+
+`install` makes pdfplumber use them. tests/test_pdf_fast.py checks on the corpus PDFs and the rendered
+seeds that the loaded text is byte-identical to pdfminer's and pdfplumber's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pdfplumber.page
+from pdfminer import pdfinterp, settings
+from pdfminer.pdftypes import stream_value
+from pdfminer.psparser import KWD, LIT, PSEOF, PSBaseParser, PSKeyword, keyword_name
+from pdfplumber.utils import resolve_all
+
+# One plain token after optional white space (the same `\s` pdfminer skips): a real or an integer not
+# followed by `.` (pdfminer reads `1.2.3` as two reals), a keyword (`true`/`false` are booleans), a
+# name without `#` escapes, a literal string without nested parentheses, a hexadecimal string not
+# followed by `>` (which pdfminer would read as `>>`), or an array bracket.
+_PLAIN = re.compile(
+    rb"\s*(?:"
+    rb"(?P<keyword>[A-Za-z][^#/%\[\]()<>{}\s]*)"
+    rb"|(?P<real>[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+))(?!\.)"
+    rb"|(?P<int>[-+]?[0-9]+)(?![.0-9])"
+    rb"|\((?P<string>(?:[^()\\]|\\(?:\r\n|[\s\S]))*)\)"
+    rb"|<(?P<hex>[0-9A-Fa-f\s]*)>(?!>)"
+    rb"|/(?P<name>[^#/%\[\]()<>{}\s]*)(?!#)"
+    rb"|(?P<open>\[)|(?P<close>\])"
+    rb")"
+)
+_SPACE = re.compile(rb"\s")
+_HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.")
+_ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|\r\n|([\s\S]))")
+_ESCAPED = {b"b": b"\b", b"t": b"\t", b"n": b"\n", b"f": b"\f", b"r": b"\r", b"(": b"(", b")": b")", b"\\": b"\\"}
+_BOOLEANS = {b"true": True, b"false": False}
+# Inline images (`BI … ID … EI`) are read by pdfminer's own parser.
+_LEFT_TO_PDFMINER = {KWD(b"BI"), KWD(b"ID"), KWD(b"EI")}
+_PARSE_MAIN = PSBaseParser._parse_main
+
+
+class _NotPlain(Exception):
+    """The token is one pdfminer's own reader must read."""
+
+
+def _unescape(match: re.Match) -> bytes:
+    """One backslash escape of a literal string, as pdfminer reads it: an unknown escaped
+    character is dropped with its backslash, a line break after a backslash is dropped."""
+    octal, other = match.group(1), match.group(2)
+    if octal:
+        code = int(octal, 8)
+        if code > 255:  # pdfminer fails on it; let it fail the same way
+            raise _NotPlain
+        return bytes((code,))
+    return _ESCAPED.get(other, b"") if other is not None else b""
+
+
+def _value(kind: str, text: bytes):
+    """The object pdfminer makes of a plain token other than a keyword or a number."""
+    if kind == "string":
+        return _ESCAPE.sub(_unescape, text) if b"\\" in text else text
+    if kind == "hex":
+        return _HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), _SPACE.sub(b"", text))
+    try:
+        return LIT(str(text, "utf-8"))
+    except UnicodeDecodeError:
+        return LIT(text)
+
+
+def plain_objects(buffer: bytes, start: int) -> tuple[list, int]:
+    """The operands and operators from `start` up to the first token pdfminer's own reader must
+    read (or one that touches the end of the buffer, which may go on in the next one), and the
+    position after them. An array of plain operands is one object, as in pdfminer."""
+    values: list = []
+    keywords = KWD.__self__.dict
+    length, position = len(buffer), start
+    array: list | None = None
+    array_start = start
+    match_at = _PLAIN.match
+    try:
+        while True:
+            match = match_at(buffer, position)
+            if match is None:
+                break
+            end = match.end()
+            if end >= length:
+                break
+            kind = match.lastgroup
+            if kind == "keyword":
+                text = match.group(kind)
+                if text in _BOOLEANS:
+                    value = _BOOLEANS[text]
+                else:
+                    value = keywords.get(text) or KWD(text)
+                if array is not None or value in _LEFT_TO_PDFMINER:  # an operator inside an array
+                    break
+            elif kind == "real":
+                value = float(match.group(kind))
+            elif kind == "int":
+                value = int(match.group(kind))
+            elif kind == "open":
+                if array is not None:  # nested arrays
+                    break
+                array, array_start, position = [], position, end
+                continue
+            elif kind == "close":
+                if array is None:
+                    break
+                value, array = array, None
+            else:
+                value = _value(kind, match.group(kind))
+            if array is not None:
+                array.append(value)
+            else:
+                values.append(value)
+            position = end
+    except _NotPlain:
+        pass
+    return values, array_start if array is not None else position
+
+
+class FastContentParser(pdfinterp.PDFContentParser):
+    """pdfminer's content parser with a one-regex path for plain operands and operators."""
+
+    BUFSIZ = 1 << 20  # whole streams at once: fewer tokens cut by a buffer end, read the slow way
+
+    def objects(self):
+        """The objects `nextobject` would return, in order, until the content ends."""
+        while True:
+            if not (self.eof or self.results or self.context or self._tokens) and \
+                    self._parse1.__func__ is _PARSE_MAIN:
+                values, self.charpos = plain_objects(self.buf, self.charpos)
+                if values:
+                    yield from values
+                    continue
+            try:
+                yield self.nextobject()[1]
+            except PSEOF:
+                return
+
+
+class FastPageInterpreter(pdfinterp.PDFPageInterpreter):
+    """pdfminer's page interpreter reading content with `FastContentParser`."""
+
+    def execute(self, streams) -> None:
+        try:
+            parser = FastContentParser(self._streams_to_run(streams))
+        except PSEOF:  # empty page
+            return
+        operators: dict[PSKeyword, tuple] = {}
+        for value in parser.objects():
+            if not isinstance(value, PSKeyword):
+                self.argstack.append(value)
+                continue
+            operator = operators.get(value)
+            if operator is None:
+                operator = operators[value] = self._operator(value)
+            method, count = operator
+            if count:
+                arguments = self.pop(count)
+                if len(arguments) == count:
+                    method(*arguments)
+            else:
+                method()
+
+    def _streams_to_run(self, streams) -> list:
+        """pdfminer's choice of streams: none already being run further up (a circular reference)."""
+        chosen = []
+        self.stream_ids.clear()
+        for item in streams:
+            stream = stream_value(item)
+            if stream.objid is None:
+                pdfinterp.log.warning("Execute called on non-indirect object (inline image?) %r", stream)
+            elif stream.objid in self.parent_stream_ids:
+                pdfinterp.log.warning("Refusing to execute circular reference to content stream %d", stream.objid)
+            else:
+                chosen.append(stream)
+                self.stream_ids.add(stream.objid)
+        return chosen
+
+    def _operator(self, keyword: PSKeyword) -> tuple:
+        """(method, argument count) for the operator, as pdfminer finds them; an unknown operator
+        does nothing (or fails, if pdfminer is strict)."""
+        name = keyword_name(keyword)
+        method_name = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        if hasattr(self, method_name):
+            method = getattr(self, method_name)
+            return method, method.__code__.co_argcount - 1
+        if settings.STRICT:
+            raise pdfinterp.PDFInterpreterError(f"Unknown operator: {name!r}")
+        return (lambda: None), 0
+
+
+_RESOLVED = {float, int, bool, str, bytes, type(None)}
+
+
+def resolve_all_fast(value):
+    """pdfplumber's `resolve_all` (which follows object references inside a value) without its
+    recursion for the numbers, strings and tuples of numbers that make up almost every attribute
+    of a character or a rule: pdfplumber calls it for each of the ~20 attributes of every object."""
+    kind = type(value)
+    if kind in _RESOLVED:
+        return value
+    if kind is tuple and all(type(item) in _RESOLVED for item in value):
+        return tuple(value)
+    return resolve_all(value)
+
+
+def install() -> None:
+    pdfplumber.page.PDFPageInterpreter = FastPageInterpreter
+    pdfplumber.page.resolve_all = resolve_all_fast
