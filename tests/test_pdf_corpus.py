@@ -1,15 +1,24 @@
 """The three real PDFs of the corpus and the blank official template, hand-checked cell by cell
-(values read off the rendered pages)."""
+(values read off the rendered pages); the fast PDF readers give what pdfminer and pdfplumber give."""
 
 from __future__ import annotations
 
+import io
+
+import pdfplumber
 import pytest
+from pdfminer import pdfinterp
+from pdfminer.psparser import PSEOF
 
 from assistant import catalogue
 from assistant.check import check_report
+from assistant.load.pdf import pdf_to_text
+from assistant.load.pdf_fast import ORIGINALS, FastContentParser
 from assistant.models import CellStatus
-from conftest import CORPUS, corpus_file, read
+from conftest import CORPUS, corpus_file, read, sample
+from documents import report_blocks, to_pdf
 from expected import active, appeals, mismatches, requests, row7
+from test_seed_figures import SEED_EXPECTATIONS
 
 MISSING_OTHER_ROWS = {f"requests.other.{r}.{c}": None for r in ("overdue_correction", "overdue_fee", "other")
                       for c, _ in catalogue.APPLICANT_COLUMNS}
@@ -104,3 +113,57 @@ def test_blank_official_template_shows_the_whole_grid():
     lines = report.document.text.split("\n")
     assert "| 三、本年度办理结果 | （一）予以公开 |  |  |  |  |  |  |  |" in lines
     assert "| 2.其他法律行政法规禁止公开 |  |  |  |  |  |  |  |" in lines
+
+
+def rendered_seed_pdfs() -> dict[str, bytes]:
+    pdfs = {}
+    for seed, expected in SEED_EXPECTATIONS.items():
+        blocks = report_blocks(sample(seed), expected["meta"]["template"], expected["figures"])
+        pdfs[f"{seed}.pdf"] = to_pdf(blocks)
+    return pdfs
+
+
+@pytest.fixture(scope="module")
+def text_layer_pdfs() -> dict[str, bytes]:
+    real = {p.name: p.read_bytes() for p in sorted((CORPUS / "raw").glob("*.pdf"))}
+    if not real:
+        pytest.skip(f"corpus not available at {CORPUS}")
+    return {**real, **rendered_seed_pdfs()}
+
+
+def test_fast_content_reader_gives_pdfminers_objects(text_layer_pdfs):
+    """Every page's content read by the fast path is pdfminer's own reading, object for object."""
+    compared = 0
+    for name, data in text_layer_pdfs.items():
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                streams = pdfinterp.list_value(page.page_obj.contents)
+                assert list(FastContentParser(streams).objects()) == pdfminer_objects(streams), (name, page.page_number)
+                compared += 1
+    assert compared >= 30
+
+
+def pdfminer_objects(streams) -> list:
+    parser, objects = pdfinterp.PDFContentParser(streams), []
+    while True:
+        try:
+            objects.append(parser.nextobject()[1])
+        except PSEOF:
+            return objects
+
+
+def test_fast_pdf_readers_load_the_same_objects_and_text_as_pdfminer_and_pdfplumber(text_layer_pdfs, monkeypatch):
+    fast = {name: (page_objects(data), pdf_to_text(data, name)) for name, data in text_layer_pdfs.items()}
+    for owner, attribute, original in ORIGINALS:
+        monkeypatch.setattr(owner, attribute, original)
+    for name, data in text_layer_pdfs.items():
+        objects, text = fast[name]
+        assert objects == page_objects(data), name
+        assert text == pdf_to_text(data, name), name
+
+
+def page_objects(data: bytes) -> list[str]:
+    """Every character, rule and image pdfplumber gives for each page, written out exactly (the
+    text of a number is its exact value)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [repr(page.objects) for page in pdf.pages]

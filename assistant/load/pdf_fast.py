@@ -15,8 +15,11 @@ regular expression reads in a single step:
   method and argument count looked up once per page instead of once per operator.
 - `resolve_all_fast` spares pdfplumber's object conversion its recursion for plain numbers.
 
-`install` makes pdfplumber use them. tests/test_pdf_fast.py checks on the corpus PDFs and the rendered
-seeds that the loaded text is byte-identical to pdfminer's and pdfplumber's own.
+- `FastCMapParser` reads a font's character map with the same path for plain tokens.
+
+`install` makes pdfplumber use them (for every PDF this process opens, which is why each is exactly
+equivalent). tests/test_pdf_corpus.py checks on the corpus PDFs and the rendered seeds that the
+content objects and the loaded text are identical to pdfminer's and pdfplumber's own.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from __future__ import annotations
 import re
 
 import pdfplumber.page
-from pdfminer import pdfinterp, settings
+from pdfminer import pdffont, pdfinterp, settings
+from pdfminer.cmapdb import CMapParser
 from pdfminer.layout import LTChar
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSBaseParser, PSKeyword, keyword_name
@@ -133,6 +137,46 @@ def plain_objects(buffer: bytes, start: int) -> tuple[list, int]:
     except _NotPlain:
         pass
     return values, array_start if array is not None else position
+
+
+def plain_token(buffer: bytes, start: int) -> tuple[int, int, object] | None:
+    """(end, start of the token, token) for the plain token at `start`, as pdfminer's tokenizer
+    gives it (an array bracket is a keyword there); None when pdfminer's own must read it."""
+    match = _PLAIN.match(buffer, start)
+    if match is None or match.end() >= len(buffer):
+        return None
+    kind = match.lastgroup
+    text = match.group(kind)
+    if kind == "keyword":
+        token = _BOOLEANS[text] if text in _BOOLEANS else KWD(text)
+    elif kind == "real":
+        token = float(text)
+    elif kind == "int":
+        token = int(text)
+    elif kind in ("open", "close"):
+        token = KWD(text)
+    else:
+        try:
+            token = _value(kind, text)
+        except _NotPlain:
+            return None
+        return match.end(), match.start(kind) - 1, token  # the token starts at its delimiter
+    return match.end(), match.start(kind), token
+
+
+class FastCMapParser(CMapParser):
+    """pdfminer's parser of a font's character map (embedded fonts carry one each, read once per
+    document) with the one-regex path for plain tokens."""
+
+    BUFSIZ = 1 << 20
+
+    def nexttoken(self):
+        if not (self.eof or self._tokens) and self._parse1.__func__ is _PARSE_MAIN:
+            read = plain_token(self.buf, self.charpos)
+            if read is not None:
+                self.charpos, start, token = read
+                return self.bufpos + start, token
+        return super().nexttoken()
 
 
 class FastContentParser(pdfinterp.PDFContentParser):
@@ -257,7 +301,16 @@ def process_object_fast(page: pdfplumber.page.Page, obj):
     return attr
 
 
+# What `install` replaces: (owner, attribute, fast equivalent).
+REPLACEMENTS = [
+    (pdfplumber.page, "PDFPageInterpreter", FastPageInterpreter),
+    (pdfplumber.page, "resolve_all", resolve_all_fast),
+    (pdfplumber.page.Page, "process_object", process_object_fast),
+    (pdffont, "CMapParser", FastCMapParser),
+]
+ORIGINALS = [(owner, name, getattr(owner, name)) for owner, name, _ in REPLACEMENTS]
+
+
 def install() -> None:
-    pdfplumber.page.PDFPageInterpreter = FastPageInterpreter
-    pdfplumber.page.resolve_all = resolve_all_fast
-    pdfplumber.page.Page.process_object = process_object_fast
+    for owner, name, fast in REPLACEMENTS:
+        setattr(owner, name, fast)
