@@ -80,11 +80,24 @@ def _value(kind: str, text: bytes):
     if kind == "string":
         return _ESCAPE.sub(_unescape, text) if b"\\" in text else text
     if kind == "hex":
-        return _HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), _SPACE.sub(b"", text))
+        digits = _SPACE.sub(b"", text)
+        if len(digits) % 2 == 0:
+            return bytes.fromhex(digits.decode("ascii"))
+        return _HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), digits)  # a last digit alone
     try:
         return LIT(str(text, "utf-8"))
     except UnicodeDecodeError:
         return LIT(text)
+
+
+def _keyword_value(text: bytes):
+    """What pdfminer makes of a keyword token; None for the operators left to pdfminer."""
+    value = _BOOLEANS[text] if text in _BOOLEANS else KWD(text)
+    return None if value in _LEFT_TO_PDFMINER else value
+
+
+_KEYWORD, _REAL, _INT, _OPEN, _CLOSE = (_PLAIN.groupindex[name] for name in ("keyword", "real", "int", "open", "close"))
+_GROUP_NAMES = {index: name for name, index in _PLAIN.groupindex.items()}
 
 
 def plain_objects(buffer: bytes, start: int) -> tuple[list, int]:
@@ -92,7 +105,7 @@ def plain_objects(buffer: bytes, start: int) -> tuple[list, int]:
     read (or one that touches the end of the buffer, which may go on in the next one), and the
     position after them. An array of plain operands is one object, as in pdfminer."""
     values: list = []
-    keywords = KWD.__self__.dict
+    keywords: dict[bytes, object] = {}
     length, position = len(buffer), start
     array: list | None = None
     array_start = start
@@ -105,30 +118,31 @@ def plain_objects(buffer: bytes, start: int) -> tuple[list, int]:
             end = match.end()
             if end >= length:
                 break
-            kind = match.lastgroup
-            if kind == "keyword":
-                text = match.group(kind)
-                if text in _BOOLEANS:
-                    value = _BOOLEANS[text]
-                else:
-                    value = keywords.get(text) or KWD(text)
-                if array is not None or value in _LEFT_TO_PDFMINER:  # an operator inside an array
+            group = match.lastindex
+            if group == _KEYWORD:
+                if array is not None:  # an operator inside an array
                     break
-            elif kind == "real":
-                value = float(match.group(kind))
-            elif kind == "int":
-                value = int(match.group(kind))
-            elif kind == "open":
+                text = match[group]
+                value = keywords.get(text)
+                if value is None:
+                    value = keywords[text] = _keyword_value(text)
+                    if value is None:
+                        break
+            elif group == _INT:
+                value = int(match[group])
+            elif group == _REAL:
+                value = float(match[group])
+            elif group == _OPEN:
                 if array is not None:  # nested arrays
                     break
                 array, array_start, position = [], position, end
                 continue
-            elif kind == "close":
+            elif group == _CLOSE:
                 if array is None:
                     break
                 value, array = array, None
             else:
-                value = _value(kind, match.group(kind))
+                value = _value(_GROUP_NAMES[group], match[group])
             if array is not None:
                 array.append(value)
             else:
