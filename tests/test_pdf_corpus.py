@@ -8,12 +8,14 @@ import io
 import pdfplumber
 import pytest
 from pdfminer import pdfinterp
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import PSEOF
 
 from assistant import catalogue
 from assistant.check import check_report
 from assistant.load.pdf import pdf_to_text
-from assistant.load.pdf_fast import ORIGINALS, FastContentParser
+from assistant.load.pdf_fast import ORIGINALS, FastCMapParser, FastContentParser
 from assistant.models import CellStatus
 from conftest import CORPUS, corpus_file, read, sample
 from documents import report_blocks, to_pdf
@@ -141,6 +143,52 @@ def test_fast_content_reader_gives_pdfminers_objects(text_layer_pdfs):
                 assert list(FastContentParser(streams).objects()) == pdfminer_objects(streams), (name, page.page_number)
                 compared += 1
     assert compared >= 30
+
+
+# Content that pdfminer reads in surprising ways: names with # escapes, "1.23.4" read as 1.23 and
+# .4, numbers it drops ("." "+-1"), escapes it drops ("\\q"), a line break after a backslash, a
+# lone hexadecimal digit, a hexadecimal string before ">", nested strings and arrays, booleans in
+# arrays, comments, dictionaries, procedures, quote operators and an inline image.
+AWKWARD_CONTENT = rb"""q /A#20B gs /ABSEKN+#e4#bb 1 Tf 1.23.4 -.5 . +-1 5. .5 -0 007 1.2e5 (a\\) b\) c \101\0121 \q \
+x\r\ny) (nested (p) q) <41 4> <4142>> [1 2 /N (s) <20>] TJ [1 [2]] [true] true false %comment
+12 % c2
+/N#41me /x/y/ <<>> {x} ' " T* W* f* BI /W 1 ID abc EI Q <> () 1 0 0 1 2 3 cm ]""" + b" (cr\\\r\nlf) Tj"
+
+
+def test_fast_content_reader_reads_awkward_content_as_pdfminer_does():
+    """Every prefix and suffix too, so that each kind of token is also cut by the end of the content."""
+    cuts = [AWKWARD_CONTENT[:end] for end in range(1, len(AWKWARD_CONTENT), 3)]
+    cuts += [AWKWARD_CONTENT[start:] for start in range(0, len(AWKWARD_CONTENT), 3)]
+    for content in cuts:
+        streams = [PDFStream({}, content)]
+        assert written(list(FastContentParser(streams).objects())) == written(pdfminer_objects(streams)), content
+
+
+def test_an_octal_escape_beyond_a_byte_fails_as_in_pdfminer():
+    streams = [PDFStream({}, rb"(\777) Tj 1 2 Td")]
+    with pytest.raises(AssertionError):
+        pdfminer_objects(streams)
+    with pytest.raises(AssertionError):
+        list(FastContentParser(streams).objects())
+
+
+def test_fast_tokenizer_gives_pdfminers_tokens_and_positions():
+    assert all_tokens(FastCMapParser(FileUnicodeMap(), io.BytesIO(AWKWARD_CONTENT))) == \
+        all_tokens(CMapParser(FileUnicodeMap(), io.BytesIO(AWKWARD_CONTENT)))
+
+
+def all_tokens(parser) -> list:
+    tokens = []
+    while True:
+        try:
+            tokens.append(parser.nexttoken())
+        except PSEOF:
+            return tokens
+
+
+def written(objects: list) -> str:
+    """Inline images are streams, which compare by identity: compare what is written out."""
+    return repr([(o.attrs, o.rawdata) if isinstance(o, PDFStream) else o for o in objects])
 
 
 def pdfminer_objects(streams) -> list:

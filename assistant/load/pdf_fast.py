@@ -15,7 +15,8 @@ regular expression reads in a single step:
   method and argument count looked up once per page instead of once per operator.
 - `resolve_all_fast` spares pdfplumber's object conversion its recursion for plain numbers.
 
-- `FastCMapParser` reads a font's character map with the same path for plain tokens.
+- `FastCMapParser` and `FastPDFParser` read fonts' character maps and the file's objects with the
+  same path for plain tokens.
 
 `install` makes pdfplumber use them (for every PDF this process opens, which is why each is exactly
 equivalent). tests/test_pdf_corpus.py checks on the corpus PDFs and the rendered seeds that the
@@ -27,8 +28,10 @@ from __future__ import annotations
 import re
 
 import pdfplumber.page
+import pdfplumber.pdf
 from pdfminer import pdffont, pdfinterp, settings
 from pdfminer.cmapdb import CMapParser
+from pdfminer.pdfparser import PDFParser
 from pdfminer.layout import LTChar
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSBaseParser, PSKeyword, keyword_name
@@ -37,15 +40,16 @@ from pdfplumber.utils import resolve_all, resolve_and_decode
 # One plain token after optional white space (the same `\s` pdfminer skips): a real or an integer not
 # followed by `.` (pdfminer reads `1.2.3` as two reals), a keyword (`true`/`false` are booleans), a
 # name without `#` escapes, a literal string without nested parentheses, a hexadecimal string not
-# followed by `>` (which pdfminer would read as `>>`), or an array bracket.
+# followed by `>` (which pdfminer would read as `>>`), or an array bracket. Each token is followed
+# by what ends it in pdfminer's reading, so that no shorter match is found by backtracking.
 _PLAIN = re.compile(
     rb"\s*(?:"
     rb"(?P<keyword>[A-Za-z][^#/%\[\]()<>{}\s]*)"
-    rb"|(?P<real>[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+))(?!\.)"
+    rb"|(?P<real>[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+))(?![.0-9])"
     rb"|(?P<int>[-+]?[0-9]+)(?![.0-9])"
     rb"|\((?P<string>(?:[^()\\]|\\(?:\r\n|[\s\S]))*)\)"
     rb"|<(?P<hex>[0-9A-Fa-f\s]*)>(?!>)"
-    rb"|/(?P<name>[^#/%\[\]()<>{}\s]*)(?!#)"
+    rb"|/(?P<name>[^#/%\[\]()<>{}\s]*)(?=[/%\[\]()<>{}\s])"
     rb"|(?P<open>\[)|(?P<close>\])"
     rb")"
 )
@@ -178,11 +182,8 @@ def plain_token(buffer: bytes, start: int) -> tuple[int, int, object] | None:
     return match.end(), match.start(kind), token
 
 
-class FastCMapParser(CMapParser):
-    """pdfminer's parser of a font's character map (embedded fonts carry one each, read once per
-    document) with the one-regex path for plain tokens."""
-
-    BUFSIZ = 1 << 20
+class _PlainTokens:
+    """A pdfminer tokenizer's `nexttoken` with the one-regex path for plain tokens."""
 
     def nexttoken(self):
         if not (self.eof or self._tokens) and self._parse1.__func__ is _PARSE_MAIN:
@@ -191,6 +192,17 @@ class FastCMapParser(CMapParser):
                 self.charpos, start, token = read
                 return self.bufpos + start, token
         return super().nexttoken()
+
+
+class FastCMapParser(_PlainTokens, CMapParser):
+    """pdfminer's parser of a font's character map (embedded fonts carry one each, read once per
+    document)."""
+
+    BUFSIZ = 1 << 20
+
+
+class FastPDFParser(_PlainTokens, PDFParser):
+    """pdfminer's parser of a file's objects (page dictionaries, fonts and their width arrays)."""
 
 
 class FastContentParser(pdfinterp.PDFContentParser):
@@ -321,6 +333,7 @@ REPLACEMENTS = [
     (pdfplumber.page, "resolve_all", resolve_all_fast),
     (pdfplumber.page.Page, "process_object", process_object_fast),
     (pdffont, "CMapParser", FastCMapParser),
+    (pdfplumber.pdf, "PDFParser", FastPDFParser),
 ]
 ORIGINALS = [(owner, name, getattr(owner, name)) for owner, name, _ in REPLACEMENTS]
 
