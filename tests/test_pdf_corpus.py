@@ -211,7 +211,7 @@ def test_fast_pdf_readers_load_the_same_objects_and_text_as_pdfminer_and_pdfplum
 
 
 def page_objects(data: bytes) -> list[str]:
-    """Every character, rule and image pdfplumber gives for each page, written out exactly (the
-    text of a number is its exact value)."""
+    """Every character, rule and image pdfplumber gives for each page, and the cells of the tables
+    it finds there, written out exactly (the text of a number is its exact value)."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [repr(page.objects) for page in pdf.pages]
+        return [repr(page.objects) + repr([table.cells for table in page.find_tables()]) for page in pdf.pages]

@@ -13,7 +13,9 @@ regular expression reads in a single step:
   depends on which path read it.
 - `FastPageInterpreter.execute` runs the operators as pdfminer's `execute` does, with each operator's
   method and argument count looked up once per page instead of once per operator.
-- `resolve_all_fast` spares pdfplumber's object conversion its recursion for plain numbers.
+- `resolve_all_fast` spares pdfplumber's object conversion its recursion for plain numbers, and
+  `process_object_fast` converts a character in one pass.
+- `intersections_to_cells_fast` finds a table's cells as pdfplumber does, without its repeated scans.
 
 - `FastCMapParser` and `FastPDFParser` read fonts' character maps and the file's objects with the
   same path for plain tokens.
@@ -29,13 +31,14 @@ import re
 
 import pdfplumber.page
 import pdfplumber.pdf
+import pdfplumber.table
 from pdfminer import pdffont, pdfinterp, settings
 from pdfminer.cmapdb import CMapParser
 from pdfminer.pdfparser import PDFParser
 from pdfminer.layout import LTChar
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSBaseParser, PSKeyword, keyword_name
-from pdfplumber.utils import resolve_all, resolve_and_decode
+from pdfplumber.utils import obj_to_bbox, resolve_all, resolve_and_decode
 
 # One plain token after optional white space (the same `\s` pdfminer skips): a real or an integer not
 # followed by `.` (pdfminer reads `1.2.3` as two reals), a keyword (`true`/`false` are booleans), a
@@ -327,6 +330,49 @@ def process_object_fast(page: pdfplumber.page.Page, obj):
     return attr
 
 
+def intersections_to_cells_fast(intersections: dict) -> list[tuple]:
+    """pdfplumber's `intersections_to_cells`: for each crossing of ruling lines (in sorted order),
+    the smallest cell it is the top left corner of, whose four sides are drawn. pdfplumber rebuilds
+    the set of lines through two crossings at every test and scans all later crossings for those in
+    the same column or row; here both are computed once."""
+    points = sorted(intersections)
+    lines_through: dict[tuple, tuple[set, set]] = {}
+    for point in points:
+        edges = intersections[point]
+        lines_through[point] = (set(map(obj_to_bbox, edges["v"])), set(map(obj_to_bbox, edges["h"])))
+    same_column: dict[float, list] = {}
+    same_row: dict[float, list] = {}
+    for point in points:
+        same_column.setdefault(point[0], []).append(point)
+        same_row.setdefault(point[1], []).append(point)
+
+    def connected(first: tuple, second: tuple) -> bool:
+        if first[0] == second[0] and not lines_through[first][0].isdisjoint(lines_through[second][0]):
+            return True
+        return first[1] == second[1] and not lines_through[first][1].isdisjoint(lines_through[second][1])
+
+    cells = []
+    for point in points[:-1]:
+        below = [other for other in same_column[point[0]] if other > point]
+        right = [other for other in same_row[point[1]] if other > point]
+        cell = None
+        for below_point in below:
+            if not connected(point, below_point):
+                continue
+            for right_point in right:
+                if not connected(point, right_point):
+                    continue
+                corner = (right_point[0], below_point[1])
+                if corner in intersections and connected(corner, right_point) and connected(corner, below_point):
+                    cell = (point[0], point[1], corner[0], corner[1])
+                    break
+            if cell:
+                break
+        if cell:
+            cells.append(cell)
+    return cells
+
+
 # What `install` replaces: (owner, attribute, fast equivalent).
 REPLACEMENTS = [
     (pdfplumber.page, "PDFPageInterpreter", FastPageInterpreter),
@@ -334,6 +380,7 @@ REPLACEMENTS = [
     (pdfplumber.page.Page, "process_object", process_object_fast),
     (pdffont, "CMapParser", FastCMapParser),
     (pdfplumber.pdf, "PDFParser", FastPDFParser),
+    (pdfplumber.table, "intersections_to_cells", intersections_to_cells_fast),
 ]
 ORIGINALS = [(owner, name, getattr(owner, name)) for owner, name, _ in REPLACEMENTS]
 
