@@ -32,7 +32,7 @@ import re
 import pdfplumber.page
 import pdfplumber.pdf
 import pdfplumber.table
-from pdfminer import pdffont, pdfinterp, settings
+from pdfminer import pdffont, pdfinterp, pdftypes, settings
 from pdfminer.cmapdb import CMapParser
 from pdfminer.pdfparser import PDFParser
 from pdfminer.layout import LTChar
@@ -295,6 +295,19 @@ def resolve_all_fast(value):
     return resolve_all(value)
 
 
+def font_resolve_all_fast(value, default=None):
+    """pdfminer's `resolve_all` as its fonts call it, on a font's table of glyph widths (thousands of
+    numbers for a Chinese font) without a recursive call per number."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(item) not in _RESOLVED:
+                value[key] = pdftypes.resolve_all(item, default=default)
+        return value
+    if type(value) is list and _RESOLVED.issuperset(map(type, value)):
+        return list(value)
+    return pdftypes.resolve_all(value, default=default)
+
+
 _PDFPLUMBER_PROCESS_OBJECT = pdfplumber.page.Page.process_object
 _COLOUR_SPACE_NAMES: dict[str, str] = {}
 
@@ -379,6 +392,7 @@ REPLACEMENTS = [
     (pdfplumber.page, "resolve_all", resolve_all_fast),
     (pdfplumber.page.Page, "process_object", process_object_fast),
     (pdffont, "CMapParser", FastCMapParser),
+    (pdffont, "resolve_all", font_resolve_all_fast),
     (pdfplumber.pdf, "PDFParser", FastPDFParser),
     (pdfplumber.table, "intersections_to_cells", intersections_to_cells_fast),
 ]
