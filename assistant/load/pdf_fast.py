@@ -1,28 +1,27 @@
 """Faster equivalents of pdfminer's and pdfplumber's hot loops, giving exactly the objects theirs give.
 
-Reading a PDF's text layer spends most of its CPU time in pdfminer reading each page's content (the
-operators that place every character and draw every table rule): a chain of Python methods per
-byte class, a debug log call per token, and a method-name lookup per operator. Most of a content
-stream is plain operands and operators (`12.95 0 0 12.95 496.9 793.5 Tm`, `<0031> Tj`), which one
-regular expression reads in a single step:
+Reading a PDF's text layer spent three quarters of its CPU time in pdfminer reading each page's
+content (the operators that place every character and draw every table rule): a chain of Python
+methods per byte class, a debug log call per token, a method-name lookup per operator. Most of a
+content stream is plain operands and operators (`12.95 0 0 12.95 496.9 793.5 Tm`, `<0031> Tj`),
+which one regular expression reads in a single step.
 
 - `FastContentParser.objects` reads those itself and yields the objects pdfminer's `nextobject`
   would; anything else (comments, names with `#`, nested strings, dictionaries, arrays holding more
   than operands, inline images, a token cut by the end of the buffer or of a stream, numbers
   pdfminer drops) is left to pdfminer's own reader from the same position, so the result never
-  depends on which path read it.
+  depends on which path read it. `FastCMapParser` and `FastPDFParser` read fonts' character maps
+  and the file's objects with the same path for plain tokens.
 - `FastPageInterpreter.execute` runs the operators as pdfminer's `execute` does, with each operator's
   method and argument count looked up once per page instead of once per operator.
-- `resolve_all_fast` spares pdfplumber's object conversion its recursion for plain numbers, and
-  `process_object_fast` converts a character in one pass.
+- `resolve_all_fast` and `font_resolve_all_fast` spare pdfplumber's and pdfminer's `resolve_all`
+  their recursion for plain numbers, and `process_object_fast` converts a character in one pass.
 - `intersections_to_cells_fast` finds a table's cells as pdfplumber does, without its repeated scans.
 
-- `FastCMapParser` and `FastPDFParser` read fonts' character maps and the file's objects with the
-  same path for plain tokens.
-
-`install` makes pdfplumber use them (for every PDF this process opens, which is why each is exactly
-equivalent). tests/test_pdf_corpus.py checks on the corpus PDFs and the rendered seeds that the
-content objects and the loaded text are identical to pdfminer's and pdfplumber's own.
+`install` makes pdfplumber use them, for every PDF this process opens, which is why each must be
+exactly equivalent: tests/test_pdf_corpus.py compares, on the corpus PDFs and the rendered seeds, the
+content objects, pdfplumber's page objects and table cells, and the loaded text with those of the
+originals (`ORIGINALS`), so an upgrade of either library that changes what they do fails there.
 """
 
 from __future__ import annotations
