@@ -127,9 +127,8 @@ def rendered_seed_pdfs() -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def text_layer_pdfs() -> dict[str, bytes]:
+    """The corpus PDFs (when the corpus is there) and the seeds rendered as PDF."""
     real = {p.name: p.read_bytes() for p in sorted((CORPUS / "raw").glob("*.pdf"))}
-    if not real:
-        pytest.skip(f"corpus not available at {CORPUS}")
     return {**real, **rendered_seed_pdfs()}
 
 
@@ -142,7 +141,7 @@ def test_fast_content_reader_gives_pdfminers_objects(text_layer_pdfs):
                 streams = pdfinterp.list_value(page.page_obj.contents)
                 assert list(FastContentParser(streams).objects()) == pdfminer_objects(streams), (name, page.page_number)
                 compared += 1
-    assert compared >= 30
+    assert compared >= 20
 
 
 # Content that pdfminer reads in surprising ways: names with # escapes, "1.23.4" read as 1.23 and
