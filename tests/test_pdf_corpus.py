@@ -214,3 +214,28 @@ def page_objects(data: bytes) -> list[str]:
     it finds there, written out exactly (the text of a number is its exact value)."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return [repr(page.objects) + repr([table.cells for table in page.find_tables()]) for page in pdf.pages]
+
+
+def test_table_cells_and_text_bands_are_pdfplumbers(text_layer_pdfs):
+    """The loader's own readings of table cells and of the text between tables are pdfplumber's
+    `Table.extract()` and `page.crop(...).extract_text_lines()`."""
+    from assistant.load.pdf import _band_lines, _cell_texts
+
+    tables = bands = 0
+    for name, data in text_layer_pdfs.items():
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                edges = [0.0]
+                for table in page.find_tables():
+                    assert _cell_texts(table, page.chars) == table.extract(), (name, page.page_number)
+                    edges += [table.bbox[1], table.bbox[3]]
+                    tables += 1
+                for top, bottom in zip(edges, edges[1:] + [page.height]):
+                    if bottom - top >= 1:
+                        expected = [{k: line[k] for k in ("text", "x0", "x1", "top", "bottom")}
+                                    for line in page.crop((0, top, page.width, bottom)).extract_text_lines()]
+                        got = [{k: line[k] for k in ("text", "x0", "x1", "top", "bottom")}
+                               for line in _band_lines(page, top, bottom)]
+                        assert got == expected, (name, page.page_number, top)
+                        bands += 1
+    assert tables >= 10 and bands >= 20
