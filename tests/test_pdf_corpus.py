@@ -1,15 +1,26 @@
 """The three real PDFs of the corpus and the blank official template, hand-checked cell by cell
-(values read off the rendered pages)."""
+(values read off the rendered pages); the fast PDF readers give what pdfminer and pdfplumber give."""
 
 from __future__ import annotations
 
+import io
+
+import pdfplumber
 import pytest
+from pdfminer import pdfinterp
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+from pdfminer.pdftypes import PDFStream
+from pdfminer.psparser import PSEOF
 
 from assistant import catalogue
 from assistant.check import check_report
+from assistant.load.pdf import pdf_to_text
+from assistant.load.pdf_fast import ORIGINALS, FastCMapParser, FastContentParser
 from assistant.models import CellStatus
-from conftest import CORPUS, corpus_file, read
+from conftest import CORPUS, corpus_file, read, sample
+from documents import report_blocks, to_pdf
 from expected import active, appeals, mismatches, requests, row7
+from test_seed_figures import SEED_EXPECTATIONS
 
 MISSING_OTHER_ROWS = {f"requests.other.{r}.{c}": None for r in ("overdue_correction", "overdue_fee", "other")
                       for c, _ in catalogue.APPLICANT_COLUMNS}
@@ -104,3 +115,127 @@ def test_blank_official_template_shows_the_whole_grid():
     lines = report.document.text.split("\n")
     assert "| 三、本年度办理结果 | （一）予以公开 |  |  |  |  |  |  |  |" in lines
     assert "| 2.其他法律行政法规禁止公开 |  |  |  |  |  |  |  |" in lines
+
+
+def rendered_seed_pdfs() -> dict[str, bytes]:
+    pdfs = {}
+    for seed, expected in SEED_EXPECTATIONS.items():
+        blocks = report_blocks(sample(seed), expected["meta"]["template"], expected["figures"])
+        pdfs[f"{seed}.pdf"] = to_pdf(blocks)
+    return pdfs
+
+
+@pytest.fixture(scope="module")
+def text_layer_pdfs() -> dict[str, bytes]:
+    """The corpus PDFs (when the corpus is there) and the seeds rendered as PDF."""
+    real = {p.name: p.read_bytes() for p in sorted((CORPUS / "raw").glob("*.pdf"))}
+    return {**real, **rendered_seed_pdfs()}
+
+
+def test_fast_content_reader_gives_pdfminers_objects(text_layer_pdfs):
+    """Every page's content read by the fast path is pdfminer's own reading, object for object."""
+    compared = 0
+    for name, data in text_layer_pdfs.items():
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                streams = pdfinterp.list_value(page.page_obj.contents)
+                assert list(FastContentParser(streams).objects()) == pdfminer_objects(streams), (name, page.page_number)
+                compared += 1
+    assert compared >= 20
+
+
+# Content that pdfminer reads in surprising ways: names with # escapes, "1.23.4" read as 1.23 and
+# .4, numbers it drops ("." "+-1"), escapes it drops ("\\q"), a line break after a backslash, a
+# lone hexadecimal digit, a hexadecimal string before ">", nested strings and arrays, booleans in
+# arrays, comments, dictionaries, procedures, quote operators and an inline image.
+AWKWARD_CONTENT = rb"""q /A#20B gs /ABSEKN+#e4#bb 1 Tf 1.23.4 -.5 . +-1 5. .5 -0 007 1.2e5 (a\\) b\) c \101\0121 \q \
+x\r\ny) (nested (p) q) <41 4> <4142>> [1 2 /N (s) <20>] TJ [1 [2]] [true] true false %comment
+12 % c2
+/N#41me /x/y/ <<>> {x} ' " T* W* f* BI /W 1 ID abc EI Q <> () 1 0 0 1 2 3 cm ]""" + b" (cr\\\r\nlf) Tj"
+
+
+def test_fast_content_reader_reads_awkward_content_as_pdfminer_does():
+    """Every prefix and suffix too, so that each kind of token is also cut by the end of the content."""
+    cuts = [AWKWARD_CONTENT[:end] for end in range(1, len(AWKWARD_CONTENT), 3)]
+    cuts += [AWKWARD_CONTENT[start:] for start in range(0, len(AWKWARD_CONTENT), 3)]
+    for content in cuts:
+        streams = [PDFStream({}, content)]
+        assert written(list(FastContentParser(streams).objects())) == written(pdfminer_objects(streams)), content
+
+
+def test_an_octal_escape_beyond_a_byte_fails_as_in_pdfminer():
+    streams = [PDFStream({}, rb"(\777) Tj 1 2 Td")]
+    with pytest.raises(AssertionError):
+        pdfminer_objects(streams)
+    with pytest.raises(AssertionError):
+        list(FastContentParser(streams).objects())
+
+
+def test_fast_tokenizer_gives_pdfminers_tokens_and_positions():
+    assert all_tokens(FastCMapParser(FileUnicodeMap(), io.BytesIO(AWKWARD_CONTENT))) == \
+        all_tokens(CMapParser(FileUnicodeMap(), io.BytesIO(AWKWARD_CONTENT)))
+
+
+def all_tokens(parser) -> list:
+    tokens = []
+    while True:
+        try:
+            tokens.append(parser.nexttoken())
+        except PSEOF:
+            return tokens
+
+
+def written(objects: list) -> str:
+    """Inline images are streams, which compare by identity: compare what is written out."""
+    return repr([(o.attrs, o.rawdata) if isinstance(o, PDFStream) else o for o in objects])
+
+
+def pdfminer_objects(streams) -> list:
+    parser, objects = pdfinterp.PDFContentParser(streams), []
+    while True:
+        try:
+            objects.append(parser.nextobject()[1])
+        except PSEOF:
+            return objects
+
+
+def test_fast_pdf_readers_load_the_same_objects_and_text_as_pdfminer_and_pdfplumber(text_layer_pdfs, monkeypatch):
+    fast = {name: (page_objects(data), pdf_to_text(data, name)) for name, data in text_layer_pdfs.items()}
+    for owner, attribute, original in ORIGINALS:
+        monkeypatch.setattr(owner, attribute, original)
+    for name, data in text_layer_pdfs.items():
+        objects, text = fast[name]
+        assert objects == page_objects(data), name
+        assert text == pdf_to_text(data, name), name
+
+
+def page_objects(data: bytes) -> list[str]:
+    """Every character, rule and image pdfplumber gives for each page, and the cells of the tables
+    it finds there, written out exactly (the text of a number is its exact value)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [repr(page.objects) + repr([table.cells for table in page.find_tables()]) for page in pdf.pages]
+
+
+def test_table_cells_and_text_bands_are_pdfplumbers(text_layer_pdfs):
+    """The loader's own readings of table cells and of the text between tables are pdfplumber's
+    `Table.extract()` and `page.crop(...).extract_text_lines()`."""
+    from assistant.load.pdf import _band_lines, _cell_texts
+
+    tables = bands = 0
+    for name, data in text_layer_pdfs.items():
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                edges = [0.0]
+                for table in page.find_tables():
+                    assert _cell_texts(table, page.chars) == table.extract(), (name, page.page_number)
+                    edges += [table.bbox[1], table.bbox[3]]
+                    tables += 1
+                for top, bottom in zip(edges, edges[1:] + [page.height]):
+                    if bottom - top >= 1:
+                        expected = [{k: line[k] for k in ("text", "x0", "x1", "top", "bottom")}
+                                    for line in page.crop((0, top, page.width, bottom)).extract_text_lines()]
+                        got = [{k: line[k] for k in ("text", "x0", "x1", "top", "bottom")}
+                               for line in _band_lines(page, top, bottom)]
+                        assert got == expected, (name, page.page_number, top)
+                        bands += 1
+    assert tables >= 10 and bands >= 20
