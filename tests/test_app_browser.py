@@ -349,6 +349,8 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         upload.write_text(next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8") + "\n（重新上传）\n", encoding="utf-8")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
         page.get_by_text("街道年报.txt").first.wait_for(timeout=30000)
+        # the upload reruns the script: a click during that run can be lost (seen once in CI under load)
+        page.locator('[data-test-script-state="notRunning"]').wait_for(state="attached", timeout=60000)
         page.get_by_role("button", name="开始入库").click()
         page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=60000)
         expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("6", timeout=30000)
