@@ -16,7 +16,7 @@ from assistant.answer.lookup import (as_prose, asked_reports, derive, name_of, n
                                      quoted, reports_for, scope, sentence_with)
 from assistant.answer.question import Question
 from assistant.retrieve import Retriever
-from assistant.retrieve.tokenize import tokenize
+from assistant.retrieve.tokenize import tokenize_query
 from assistant.store import IndexDatabase
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -83,7 +83,7 @@ class OfflineComposer:
         return self._search(question, evidence)
 
     def _search(self, question: Question, evidence: Evidence) -> str:
-        words = [w for w in tokenize(question.topic) if len(w) >= 2]
+        words = [w for w in tokenize_query(question.topic) if len(w) >= 2]  # same words, without loading the whole dictionary
         if re.search(r"哪些(?:单位|机关|部门)", question.text) and words:
             return self._mentions(question, words, evidence)
         filters = {"year": question.years[0] if len(question.years) == 1 else None, "section": question.section}
