@@ -227,8 +227,8 @@ class Ingestor:
 
     def _flush(self) -> None:
         """After the batch's commit: Chroma never holds a chunk that SQLite does not (see `reconcile`).
-        (A thread of its own for these writes, overlapping the next batch, was slower on two cores:
-        Chroma's own threads then compete with the workers.)"""
+        In this thread: one of its own, overlapping the next batch, gained nothing on two cores
+        (Chroma's own threads then compete with the workers)."""
         self.vectors.add(self._pending, self._computed)
         self.vectors.delete(self._stale)
         self._pending, self._stale, self._computed = [], [], {}
@@ -334,10 +334,12 @@ class Ingestor:
                 outdated = self.db.stale(STALE_BATCH)
                 for report_id, kind in outdated:
                     stored = self.db.report(report_id)
-                    if stored is not None and kind is Stale.FIGURES:
-                        self._reread(stored.id)
-                    elif stored is not None:
-                        self.db.replace_cross_findings(stored.id, self._cross_findings(stored.id, self._peer(stored)))
+                    if stored is None:
+                        continue
+                    if kind is Stale.FIGURES:
+                        self._reread(report_id)
+                    else:
+                        self.db.replace_cross_findings(report_id, self._cross_findings(report_id, self._peer(stored)))
                 self.db.refreshed(outdated)
             if len(outdated) < STALE_BATCH:
                 return

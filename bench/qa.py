@@ -30,6 +30,7 @@ from assistant.answer import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.ingest import Ingestor  # noqa: E402
 from assistant.retrieve import Retriever  # noqa: E402
+from assistant.store import IndexDatabase  # noqa: E402
 
 
 def assistant(index: Path) -> tuple[Ingestor, Assistant]:
@@ -43,6 +44,7 @@ def percentiles(values: list[float]) -> str:
 
 
 def ask_latency(settings: Settings, questions: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each answer, after one warm-up question."""
     ingestor = Ingestor(settings)
     try:
         answerer = Assistant(ingestor.db, Retriever(ingestor.db, ingestor.vectors), settings, today=date(2026, 11, 22))
@@ -63,9 +65,9 @@ def answer_latency(index: Path, questions: list[str], rounds: int) -> str:
     """Answer latency over the questions, `rounds` times each, after one warm-up question."""
     settings = Settings(index_dir=index)
     wall, cpu = ask_latency(settings, questions, rounds)
-    ingestor = Ingestor(settings)
-    count = len(ingestor.db.reports())
-    ingestor.close()
+    store = IndexDatabase(settings)
+    count = len(store.reports())
+    store.close()
     return (f"offline answer latency on {count} reports over {len(wall)} questions: wall {percentiles(wall)}; "
             f"CPU {percentiles(cpu)}")
 

@@ -343,10 +343,11 @@ class IndexDatabase:
         return [(row["report_id"], Stale(row["kind"])) for row in rows]
 
     def refreshed(self, done: Sequence[tuple[int, Stale]]) -> None:
-        with self._writing() as db:
-            for report_id, kind in done:
-                db.execute(delete(stale_reports).where(stale_reports.c.report_id == report_id,
-                                                       stale_reports.c.kind == kind.value))
+        if done:
+            with self._writing() as db:
+                db.execute(delete(stale_reports).where(stale_reports.c.report_id == bindparam("done_id"),
+                                                       stale_reports.c.kind == bindparam("done_kind")),
+                           [{"done_id": report_id, "done_kind": kind.value} for report_id, kind in done])
 
     def replace_cross_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
         """Replace the report's cross-report findings (nothing, if a concurrent ingest removed the report)."""
@@ -420,11 +421,9 @@ class IndexDatabase:
         least `minimum_shared` problem sentences with the report, by id. Filtered in the query: a
         body's own copies share all its sentences and are never partners, and reading each of them
         back made ingest slow down as a body's copies accumulated."""
-        statement = _partners_statement(year is not None, other_than_key is not None)
-        with self._reading() as connection:
-            rows = connection.execute(statement, {"report_id": report_id, "minimum": minimum_shared, "year": year,
-                                                  "key": other_than_key}).mappings()
-            return [StoredReport(**row) for row in rows]
+        rows = self._rows(_partners_statement(year is not None, other_than_key is not None),
+                          {"report_id": report_id, "minimum": minimum_shared, "year": year, "key": other_than_key})
+        return [StoredReport(**row) for row in rows]
 
     def figure_rows(self, report_ids: Sequence[int], keys: Sequence[str]) -> dict[tuple[int, str], Mapping[str, Any]]:
         """(report_id, key) → row with value, raw, line, page and status."""

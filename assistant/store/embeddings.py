@@ -30,7 +30,8 @@ from assistant.store.unit_vectors import unit
 
 
 class _CosineEmbedding(EmbeddingFunction[Documents]):
-    """What both embeddings share: vectors compared by cosine in the collection."""
+    """What the embeddings share: unit vectors, for which cosine is the default space of a collection a
+    client makes itself (ours compare by inner product, which ranks the same: `vectors.HNSW`)."""
 
     def default_space(self) -> Space:
         return "cosine"

@@ -176,4 +176,3 @@ class NarrativeVectors:
 def _space(config: dict[str, Any]) -> dict[str, Any]:
     """What of an embedding's configuration decides its vector space (where it is served does not)."""
     return {key: value for key, value in config.items() if key != "base_url"}
-
