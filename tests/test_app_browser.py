@@ -200,8 +200,7 @@ def test_every_page_in_headless_chromium(served_app, tmp_path):
         (uploads / "损坏的报告.pdf").write_bytes(b"%PDF-1.4 broken")
         street = next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8")
         (uploads / "街道年报.txt").write_text(street + "\n（本件为重新上传的版本）\n", encoding="utf-8")
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(sorted(uploads.iterdir()))
-        page.get_by_text("街道年报.txt").first.wait_for(timeout=30000)
+        _upload(page, sorted(uploads.iterdir()))
         page.get_by_role("button", name="开始入库").click()
         warning = page.locator('[data-testid="stAlertContentWarning"]').first
         warning.wait_for(timeout=60000)
@@ -232,6 +231,14 @@ def served_team_app(seed_index, tmp_path):
                        env={**os.environ, **environment})
     with _served("serve.py", environment) as url:
         yield url, accounts
+
+
+def _upload(page, files: list[Path]) -> None:
+    """Hand the files to the uploader and wait until the server has drawn the page that holds them and that
+    run is over: a click sent during the upload's rerun can be lost (seen in CI under load)."""
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    page.get_by_text(f"已选择 {len(files)} 个文件。").wait_for(timeout=60000)
+    page.locator('[data-test-script-state="notRunning"]').wait_for(state="attached", timeout=60000)
 
 
 def _sign_in(page, url: str, name: str, password: str) -> None:
@@ -347,10 +354,7 @@ def test_login_roles_and_session_cookie_in_headless_chromium(served_team_app, tm
         page.locator('[data-test-script-state="notRunning"]').wait_for(state="attached", timeout=60000)  # run over
         upload = tmp_path / "街道年报.txt"
         upload.write_text(next(SAMPLES.glob("004*.txt")).read_text(encoding="utf-8") + "\n（重新上传）\n", encoding="utf-8")
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([upload])
-        page.get_by_text("街道年报.txt").first.wait_for(timeout=30000)
-        # the upload reruns the script: a click during that run can be lost (seen once in CI under load)
-        page.locator('[data-test-script-state="notRunning"]').wait_for(state="attached", timeout=60000)
+        _upload(page, [upload])
         page.get_by_role("button", name="开始入库").click()
         page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=60000)
         expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("6", timeout=30000)

@@ -28,6 +28,8 @@ def render() -> None:
     statistics = st.container()
     st.subheader("入库")
     uploads = st.file_uploader("上传报告（可多选）", type=UPLOAD_TYPES, accept_multiple_files=True, key="index_uploads")
+    if uploads:  # drawn by the run that received the files: the click on 开始入库 after it carries them
+        st.caption(f"已选择 {len(uploads)} 个文件。")
     folder = st.text_input("或服务器上的文件夹路径", key="index_folder")
     if st.button("开始入库", type="primary", key="index_run"):
         _ingest(uploads or [], folder, user)
