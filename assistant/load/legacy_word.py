@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from assistant.errors import InputError
@@ -23,6 +24,7 @@ from assistant.models import DecodedText
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 LEGACY_WORD_SUFFIXES = {".doc", ".wps"}
 CONVERT_TIMEOUT_S = 120
+GROUP_EXIT_WAIT_S = 5
 
 
 def is_ole2(data: bytes) -> bool:
@@ -67,9 +69,26 @@ def _convert_to_docx(soffice: str, data: bytes, source: str, kind: str) -> bytes
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    """LibreOffice forks helpers (oosplash → soffice.bin); stop the whole session it started."""
+    """LibreOffice forks helpers (oosplash → soffice.bin); stop the whole session it started and wait
+    until its members are gone, so none still writes into the folder being removed (SIGKILL lands
+    asynchronously: soffice.bin was seen alive after its parent had been reaped)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     process.wait()
+    deadline = time.monotonic() + GROUP_EXIT_WAIT_S
+    while _group_has_live_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _group_has_live_members(group: int) -> bool:
+    """Whether a process of the group is still running; zombies are dead (their reaping is init's job)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            return True
+    return False
