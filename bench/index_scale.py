@@ -1,10 +1,10 @@
-"""Index at scale: the corpus and seeds copied until there are ≥ N reports (each copy gets a
-marker line so its content hash differs), then `audit ingest` timed in a child process (wall and
+"""Index at scale: the corpus and seeds copied to N reports (`bench/copies.py`: one body per copy
+and year, as in a province's batch), then `audit ingest` timed in a child process (wall and
 CPU time: the machine is shared), search latency over the retrieval questions, index size on disk
 and peak memory, and the first search of a new process (which loads the search indexes the ingest
-left on disk; `assistant.retrieve.cache`) against its second. Copies repeat their originals' sentences, whose vectors the index reuses, so the
-cost of embedding new text is printed on its own: one pass of the embedding over the sentences of
-the originals' chunks.
+left on disk; `assistant.retrieve.cache`) against its second. Copies repeat their originals'
+sentences, whose vectors the index reuses, so the cost of embedding new text is printed on its own:
+one pass of the embedding over the sentences of the originals' chunks.
 
 Then the offline answer latency over the hand-checked and the reviewers' questions (`bench/qa.py`).
 
@@ -29,29 +29,18 @@ SOURCES = [PROJECT / "examples" / "reports", PROJECT.parent / "shared" / "corpus
 sys.path.insert(0, str(PROJECT / "tests"))
 sys.path.insert(0, str(PROJECT / "bench"))
 
+from copies import copies  # noqa: E402
+
 
 KINDS = {"all": None, "text": {".txt"}, "pdf": {".pdf"}}
 
 
-def copies(folder: Path, wanted: int, kind: str = "all") -> int:
-    """Copies of the seeds and the corpus (of one kind of file: KINDS) until there are ≥ wanted."""
+def corpus_copies(folder: Path, wanted: int, kind: str = "all") -> int:
+    """Copies of the seeds and the corpus (of one kind of file: KINDS), `wanted` of them."""
     suffixes = KINDS[kind]
     originals = [p for source in SOURCES for p in sorted(source.iterdir())
                  if p.is_file() and (suffixes is None or p.suffix in suffixes)]
-    made = 0
-    round_number = 0
-    while made < wanted:
-        for original in originals:
-            marker = f"\n（第{round_number}份副本）\n".encode("utf-8")
-            data = original.read_bytes()
-            if original.suffix == ".txt":
-                data = data + marker
-            else:
-                data = data + b"\n%" + marker
-            (folder / f"r{round_number:03d}_{original.name}").write_bytes(data)
-            made += 1
-        round_number += 1
-    return made
+    return len(copies(folder, originals, wanted))
 
 
 def ingest(paths: list[Path], index: Path) -> float:
@@ -90,7 +79,7 @@ def copied_index(scratch: str, wanted: int, kind: str = "all") -> tuple[Path, Pa
     """The corpus copied to ≥ wanted reports and ingested: (folder, index, count, ingest seconds)."""
     folder, index = Path(scratch) / "reports", Path(scratch) / "index"
     folder.mkdir()
-    count = copies(folder, wanted, kind)
+    count = corpus_copies(folder, wanted, kind)
     return folder, index, count, ingest([folder], index)
 
 

@@ -5,8 +5,8 @@ Usage:
   python bench/stages.py [--sizes 100,1000,10000] [--jobs N]   text corpus + seeds, copied
   python bench/stages.py --formats                            PDFs of the corpus, seeds as HTML/DOCX/PDF
 
-Each copy of a report gets a marker line, so copies are distinct texts (nothing is recognised as
-a duplicate). The stage table is measured in this process with exclusive timers around the
+Copies are distinct texts of distinct bodies (`bench/copies.py`: nothing is recognised as a
+duplicate, and cross-year rules meet as many bodies as in a province's batch). The stage table is measured in this process with exclusive timers around the
 functions of each stage (a nested stage's time is not counted twice); the scaling table runs the
 real `audit check --json` in a child process and reads its wall time, CPU time and peak memory.
 """
@@ -28,6 +28,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT.parent / "shared" / "corpus" / "raw"
 SAMPLES = PROJECT / "examples" / "reports"
 sys.path.insert(0, str(PROJECT / "bench"))
+
+from copies import copies  # noqa: E402
 
 STAGES: dict[str, list[tuple[str, str]]] = {
     "decode": [("assistant.load", "load_file")],
@@ -95,20 +97,6 @@ def stage_profile(paths: list[Path]) -> tuple[dict[str, float], float]:
     return dict(clock.seconds), time.process_time() - start
 
 
-def distinct_copies(folder: Path, originals: list[Path], wanted: int) -> list[Path]:
-    made: list[Path] = []
-    round_number = 0
-    while len(made) < wanted:
-        for original in originals[: wanted - len(made)]:
-            target = folder / f"r{round_number:04d}_{original.name}"
-            data = original.read_bytes()
-            marker = f"\n（第{round_number}份副本）\n".encode("utf-8")
-            target.write_bytes(data + (marker if original.suffix == ".txt" else b"\n%" + marker))
-            made.append(target)
-        round_number += 1
-    return made
-
-
 def timed_check(paths: list[Path], jobs: int | None) -> dict[str, float]:
     """`audit check --json` over the paths in a child process: wall, CPU (parent + workers), peak RSS."""
     list_file = paths[0].parent / "paths.txt"
@@ -156,7 +144,7 @@ def main() -> int:
         for size in (int(s) for s in args.sizes.split(",")):
             batch = folder / str(size)
             batch.mkdir()
-            result = timed_check(distinct_copies(batch, originals, size), args.jobs)
+            result = timed_check(copies(batch, originals, size), args.jobs)
             print(f"  {size:>6} reports: {size / result['wall']:7.1f} reports/s wall, "
                   f"{result['cpu'] * 1000 / size:6.2f} ms CPU/report, peak {result['peak_mib']:.0f} MiB")
     return 0

@@ -23,7 +23,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
 sys.path.insert(0, str(PROJECT / "bench"))
 
-from index_scale import copies  # noqa: E402
+from index_scale import corpus_copies  # noqa: E402
 from postgres_server import PostgresServer  # noqa: E402
 from qa import ask_latency, percentiles  # noqa: E402
 from qa_questions import QA  # noqa: E402
@@ -54,7 +54,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch, PostgresServer(durable=True) as server:
         folder = Path(scratch) / "reports"
         folder.mkdir()
-        count = copies(folder, args.reports)
+        count = corpus_copies(folder, args.reports)
         for name, url in (("SQLite", None), ("PostgreSQL", server.new_database())):
             settings = Settings(index_dir=Path(scratch) / name, database_url=url)
             wall, cpu = timed_ingest(folder, settings.index_dir, url)
